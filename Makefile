@@ -1,0 +1,38 @@
+# Every target works from a fresh clone: the first one that needs Python builds .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8080
+
+.PHONY: install test lint format run bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[aws,gcp,azure,dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with the core, every adapter's SDK and the dev tools
+
+test: $(STAMP) ## the whole suite (core, contract, adapters), offline
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff + mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+run: $(STAMP) ## serve the GCP function locally on $(PORT) with functions-framework
+	cd gcp_functions && ../$(BIN)/functions-framework --target=citybrief_http --host=127.0.0.1 --port=$(PORT)
+
+bench: $(STAMP)
+	@echo "benchmarks: not yet"
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
