@@ -1,0 +1,163 @@
+"""Caches behind one small interface, chosen by ``CITYBRIEF_CACHE``.
+
+Values are JSON-able dicts. Every backend is wrapped in ``SafeCache`` by ``open_cache``,
+which is the single place that makes a broken cache (corrupt, locked, read-only,
+unreachable) harmless: the failure is logged once per operation and the brief goes on
+uncached. Cloud backends are imported only when their scheme is chosen (cold start).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger("citybrief.cache")
+
+Value = dict[str, Any]
+
+
+class Cache(Protocol):
+    def get(self, key: str) -> Value | None: ...
+
+    def put(self, key: str, value: Value) -> None: ...
+
+
+class NullCache:
+    """``CITYBRIEF_CACHE=none``: every lookup misses."""
+
+    def get(self, key: str) -> Value | None:
+        return None
+
+    def put(self, key: str, value: Value) -> None:
+        return None
+
+
+class MemoryCache:
+    """In-process TTL + LRU: survives warm invocations, costs nothing to start."""
+
+    def __init__(self, ttl: float, max_entries: int = 256) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._items: OrderedDict[str, tuple[float, Value]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Value | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            expires, value = item
+            if expires <= time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: Value) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + self.ttl, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+
+class SqliteCache:
+    """Persistent cache for the CLI and local server; one connection per thread."""
+
+    def __init__(self, path: str, ttl: float) -> None:
+        self.path = Path(path).expanduser()
+        self.ttl = ttl
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=2.0)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS cache "
+                "(key TEXT PRIMARY KEY, expires REAL NOT NULL, value TEXT NOT NULL)"
+            )
+            self._local.conn = conn
+        return conn
+
+    def get(self, key: str) -> Value | None:
+        row = (
+            self._connection()
+            .execute("SELECT expires, value FROM cache WHERE key = ?", (key,))
+            .fetchone()
+        )
+        if row is None or row[0] <= time.time():
+            return None
+        value: Value = json.loads(row[1])
+        return value
+
+    def put(self, key: str, value: Value) -> None:
+        conn = self._connection()
+        with conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO cache (key, expires, value) VALUES (?, ?, ?)",
+                (key, time.time() + self.ttl, json.dumps(value, ensure_ascii=False)),
+            )
+
+
+class SafeCache:
+    """Turns any backend failure into a logged miss, so a cache never breaks a brief."""
+
+    def __init__(self, inner: Cache, spec: str) -> None:
+        self.inner = inner
+        self.spec = spec
+
+    def get(self, key: str) -> Value | None:
+        try:
+            return self.inner.get(key)
+        except Exception as exc:
+            log.warning("cache get failed (%s): %s: %s", self.spec, type(exc).__name__, exc)
+            return None
+
+    def put(self, key: str, value: Value) -> None:
+        try:
+            self.inner.put(key, value)
+        except Exception as exc:
+            log.warning("cache put failed (%s): %s: %s", self.spec, type(exc).__name__, exc)
+
+
+# scheme -> "module:factory"; each factory takes (location, ttl). Imported on demand only.
+CLOUD_BACKENDS: dict[str, str] = {
+    "dynamodb": "citybrief.cloudcache:DynamoDbCache",
+    "firestore": "citybrief.cloudcache:FirestoreCache",
+    "azuretable": "citybrief.cloudcache:AzureTableCache",
+}
+
+
+def open_cache(spec: str, ttl: float) -> Cache:
+    """Build the cache a ``CITYBRIEF_CACHE`` value names.
+
+    ``none`` | ``memory`` | ``sqlite:///relative/path`` or ``sqlite:////absolute/path``
+    | ``dynamodb://TABLE`` | ``firestore://COLLECTION`` | ``azuretable://TABLE``.
+    An unknown value is a configuration error and raises ``ValueError`` at start-up.
+    """
+    scheme, sep, location = spec.partition("://")
+    inner: Cache
+    if spec == "none":
+        return NullCache()
+    if spec == "memory":
+        inner = MemoryCache(ttl)
+    elif scheme == "sqlite" and sep and location.startswith("/") and len(location) > 1:
+        inner = SqliteCache(location[1:], ttl)
+    elif scheme in CLOUD_BACKENDS and sep and location:
+        module_name, _, factory = CLOUD_BACKENDS[scheme].partition(":")
+        inner = getattr(importlib.import_module(module_name), factory)(location, ttl)
+    else:
+        raise ValueError(
+            f"CITYBRIEF_CACHE={spec!r} is not one of: none, memory, sqlite:///PATH, "
+            "dynamodb://TABLE, firestore://COLLECTION, azuretable://TABLE"
+        )
+    return SafeCache(inner, spec)
