@@ -1,0 +1,231 @@
+"""Distances, nearby airports, time zones and the pairwise comparison of cities.
+
+Pure computation over the bundled ``airportsdata`` list (no network). The list is parsed
+and indexed on first use only, so handlers that never ask for airports do not pay for it
+on a cold start.
+
+Which entries count as airports: ``airportsdata`` has no "scheduled passenger service"
+flag, so the name is the only signal. :func:`nearest_airports` drops what a traveller
+cannot fly into on a ticket: heliports, seaplane bases, rail/bus stations that carry
+IATA codes, and military fields (air bases, AFB/RAF/CFB, army/naval/coast guard fields),
+except joint-use fields whose name also names a civil airport ("Charleston Afb/
+International Airport", "Sierra Vista Municipal-Libby Army Air Field"). Known limits:
+small general-aviation fields stay in (there is no way to tell them apart), a few
+military-named fields with some airline service go (e.g. Reus, Iwakuni), and closed
+airports still listed upstream remain (e.g. Berlin-Tegel).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from .article import Coordinates
+from .errors import BadInput
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+KM_PER_MILE = 1.609344  # international mile, exact
+
+# Roads are longer than the great circle: published circuity factors for road networks
+# are 1.2-1.4 (Ballou et al. 2002, "Selected country circuity factors for road and rail
+# network distances"), so 1.3 is the middle of the range.
+ROAD_DETOUR_FACTOR = 1.3
+# Beyond this great-circle distance no road figure is given: most such legs cross an
+# ocean, and the rest (e.g. Lisbon-Beijing) are not trips anyone plans by car. Shorter
+# legs assume a road (or car ferry) exists: water is not modelled.
+ROAD_MAX_KM = 5000.0
+# Typical jet cruise speed, and a fixed allowance for taxi, climb, approach and landing.
+FLIGHT_CRUISE_KMH = 800.0
+FLIGHT_OVERHEAD_HOURS = 0.5
+# An airport this close is taken to share the point's time zone.
+TIMEZONE_RADIUS_KM = 300.0
+
+_NOT_AN_AIRFIELD = re.compile(
+    r"\b(?:heliport|helipad|seaplane base|(?:railway|rail|train|bus) station)\b", re.I
+)
+_MILITARY = re.compile(
+    r"\b(?:air base|air force|afb|raf|rnas|cfb|army|naval|navy|marine corps|coast guard"
+    r"|air station|joint base)\b",
+    re.I,
+)
+_CIVIL = re.compile(r"/|\b(?:international|municipal|regional)\b", re.I)
+_BUCKET_DEG = 1.0  # latitude band width of the index
+
+
+class _Airport(NamedTuple):
+    pos: tuple[float, float, float]  # lat, lon (radians), cos lat: what _haversine takes
+    iata: str
+    name: str
+    tz: str | None
+    passenger: bool  # survives the name filter described in the module docstring
+
+
+@dataclass(frozen=True)
+class CityPoint:
+    """One city as :func:`compare` needs it; ``sentiment`` has polarity/subjectivity/label."""
+
+    title: str
+    url: str
+    coordinates: Coordinates | None
+    timezone: str | None  # IANA name
+    sentiment: dict[str, Any]
+
+
+def haversine_km(a: Coordinates, b: Coordinates) -> float:
+    """Great-circle distance on the mean-radius sphere (error < 0.5 % versus WGS 84)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    return _haversine(
+        (lat1, math.radians(a.lon), math.cos(lat1)), (lat2, math.radians(b.lon), math.cos(lat2))
+    )
+
+
+def _haversine(p: tuple[float, float, float], q: tuple[float, float, float]) -> float:
+    """Haversine on (lat, lon, cos lat) in radians, so the index can precompute cosines."""
+    (lat1, lon1, cos1), (lat2, lon2, cos2) = p, q
+    h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _is_passenger_airport(name: str) -> bool:
+    if _NOT_AN_AIRFIELD.search(name):
+        return False
+    return not _MILITARY.search(name) or bool(_CIVIL.search(name))
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[int, tuple[_Airport, ...]]:
+    """Airports bucketed by whole-degree latitude band, so a lookup scans a few bands."""
+    import airportsdata
+
+    buckets: dict[int, list[_Airport]] = {}
+    for code, row in airportsdata.load("IATA").items():
+        lat, lon = math.radians(row["lat"]), math.radians(row["lon"])
+        name = row["name"]
+        airport = _Airport(
+            (lat, lon, math.cos(lat)), code, name, row["tz"] or None, _is_passenger_airport(name)
+        )
+        buckets.setdefault(math.floor(row["lat"] / _BUCKET_DEG), []).append(airport)
+    return {band: tuple(airports) for band, airports in buckets.items()}
+
+
+def _within(at: Coordinates, radius_km: float) -> Iterator[tuple[float, _Airport]]:
+    """(distance, airport) for every indexed airport within ``radius_km`` of ``at``."""
+    delta = radius_km / EARTH_RADIUS_KM  # angular radius
+    lat0, lon0 = math.radians(at.lat), math.radians(at.lon)
+    cos0 = math.cos(lat0)
+    origin = (lat0, lon0, cos0)
+    # Longitude half-width of the bounding box (Matuschek); none near a pole.
+    max_dlon = math.asin(math.sin(delta) / cos0) if math.sin(delta) < cos0 else math.pi
+    lo = math.floor(max(-90.0, at.lat - math.degrees(delta)) / _BUCKET_DEG)
+    hi = math.floor(min(90.0, at.lat + math.degrees(delta)) / _BUCKET_DEG)
+    index = _index()
+    for band in range(lo, hi + 1):
+        for airport in index.get(band, ()):
+            dlon = abs(airport.pos[1] - lon0)
+            if min(dlon, 2 * math.pi - dlon) > max_dlon:
+                continue
+            distance = _haversine(origin, airport.pos)
+            if distance <= radius_km:
+                yield distance, airport
+
+
+def nearest_airports(
+    at: Coordinates, radius_km: float = 150, limit: int = 5
+) -> list[dict[str, Any]]:
+    """Passenger airports within ``radius_km``, nearest first: iata, name, distance_km."""
+    found = sorted(
+        ((d, a) for d, a in _within(at, radius_km) if a.passenger),
+        key=lambda pair: (pair[0], pair[1].iata),
+    )
+    return [{"iata": a.iata, "name": a.name, "distance_km": round(d, 1)} for d, a in found[:limit]]
+
+
+def timezone_at(at: Coordinates) -> str | None:
+    """IANA zone of the nearest aerodrome (any kind) within 300 km, else None.
+
+    An approximation: right away from borders, possibly wrong within a few km of one.
+    """
+    zoned = [(d, a.iata, a.tz) for d, a in _within(at, TIMEZONE_RADIUS_KM) if a.tz]
+    return min(zoned)[2] if zoned else None
+
+
+def utc_offset_hours(tz_name: str, when: datetime) -> float:
+    """Offset of ``tz_name`` from UTC at ``when`` (naive means UTC), e.g. -6.0 or 5.5."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    offset = when.astimezone(ZoneInfo(tz_name)).utcoffset()
+    assert offset is not None  # a ZoneInfo always has one
+    return offset.total_seconds() / 3600
+
+
+def _leg(a: CityPoint, b: CityPoint, speed_kmh: float, when: datetime) -> dict[str, Any]:
+    leg: dict[str, Any] = {
+        "from": a.title,
+        "to": b.title,
+        "distance_km": None,
+        "distance_mi": None,
+        "road_hours": None,
+        "flight_hours": None,
+        "tz_offset_hours": None,
+    }
+    if a.coordinates is not None and b.coordinates is not None:
+        km = haversine_km(a.coordinates, b.coordinates)
+        leg["distance_km"] = round(km, 1)
+        leg["distance_mi"] = round(km / KM_PER_MILE, 1)
+        if km <= ROAD_MAX_KM:
+            leg["road_hours"] = round(km * ROAD_DETOUR_FACTOR / speed_kmh, 1)
+        leg["flight_hours"] = round(FLIGHT_OVERHEAD_HOURS + km / FLIGHT_CRUISE_KMH, 1)
+    if a.timezone is not None and b.timezone is not None:
+        leg["tz_offset_hours"] = utc_offset_hours(b.timezone, when) - utc_offset_hours(
+            a.timezone, when
+        )
+    return leg
+
+
+def compare(
+    cities: list[CityPoint], speed_kmh: float = 80.0, when: datetime | None = None
+) -> dict[str, Any]:
+    """Every unordered pair (input order, i < j) with distance, travel time and clock shift.
+
+    Unknown coordinates or time zones give nulls on the affected legs, never an error;
+    ``assumptions`` carries the constants so a reader can redo the arithmetic.
+    """
+    if not math.isfinite(speed_kmh) or speed_kmh <= 0:
+        raise BadInput(f"speed_kmh must be a positive number, got {speed_kmh!r}")
+    when = when or datetime.now(UTC)
+    return {
+        "cities": [
+            {
+                "title": c.title,
+                "url": c.url,
+                "coordinates": (
+                    {"lat": c.coordinates.lat, "lon": c.coordinates.lon}
+                    if c.coordinates is not None
+                    else None
+                ),
+                "timezone": c.timezone,
+                "sentiment": c.sentiment,
+            }
+            for c in cities
+        ],
+        "legs": [
+            _leg(a, b, speed_kmh, when) for i, a in enumerate(cities) for b in cities[i + 1 :]
+        ],
+        "ranking": [
+            c.title
+            for c in sorted(cities, key=lambda c: (-float(c.sentiment["polarity"]), c.title))
+        ],
+        "assumptions": {
+            "speed_kmh": speed_kmh,
+            "road_detour_factor": ROAD_DETOUR_FACTOR,
+            "road_max_km": ROAD_MAX_KM,
+            "flight_cruise_kmh": FLIGHT_CRUISE_KMH,
+            "flight_overhead_hours": FLIGHT_OVERHEAD_HOURS,
+        },
+    }

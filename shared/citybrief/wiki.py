@@ -1,0 +1,330 @@
+"""The MediaWiki Action API client: a city name in, one ``Article`` out.
+
+A normal city costs exactly two requests (query + parse of section 0); redirects and
+normalisation ride along in the first. Every request shares one deadline, so retries of
+429/5xx/maxlag/connection failures can never make a brief slower than ``Settings.deadline``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, NamedTuple, Protocol
+
+import requests
+
+from .article import Article, Coordinates
+from .errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from .settings import Settings
+from .validation import validate_lang
+
+# Wikipedia language codes: "en", "simple", "zh-yue", "be-tarask", "zh-min-nan",
+# "zh-classical". Letters, digits and hyphens only, so the code can never change the host.
+# Characters MediaWiki forbids in titles; "|" would also split one title into several.
+_BAD_TITLE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f]")
+_MAX_TITLE_BYTES = 255
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_MAX_CANDIDATES = 10
+_SEARCH_LIMIT = 5
+_QUALIFIER = re.compile(r"\s*(?:\(.*\)|,.*)$")
+_INFOBOX_OPEN = re.compile(r"<table\b[^>]*\bclass=\"[^\"]*\binfobox\b[^\"]*\"[^>]*>", re.I)
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
+
+
+class Fetched(NamedTuple):
+    article: Article
+    requests: int  # HTTP requests this fetch made, retries included
+
+
+class _Retry(NamedTuple):
+    """A failed attempt worth repeating: why, and how long the server asked us to wait."""
+
+    problem: str
+    wait: float = 0.0
+
+
+class ArticleSource(Protocol):
+    """Anything that turns a query into an article: the live client or a snapshot."""
+
+    def fetch(self, query: str, lang: str = "en") -> Fetched: ...
+
+
+def endpoint_for(settings: Settings, lang: str) -> str:
+    """The API URL for ``lang``, substituted only after validation."""
+    return settings.wiki_api.replace("{lang}", validate_lang(lang))
+
+
+def _clean_query(query: str) -> str:
+    title = query.strip() if isinstance(query, str) else ""
+    if not title:
+        raise BadInput("Give a city name")
+    if _BAD_TITLE.search(title) or len(title.encode()) > _MAX_TITLE_BYTES:
+        raise BadInput(f"{query!r} cannot be a Wikipedia title")
+    return title
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _retry_after(response: requests.Response) -> float:
+    """Seconds the server asked us to wait (delta or HTTP date); 0 when absent."""
+    raw = response.headers.get("Retry-After", "").strip()
+    if not raw:
+        return 0.0
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def infobox_of(html: str) -> str | None:
+    """The first ``<table class="infobox ...">`` with its nested tables, or None.
+
+    Storing only the infobox keeps cached articles small; the analysis reads nothing else.
+    """
+    start = _INFOBOX_OPEN.search(html)
+    if start is None:
+        return None
+    depth = 0
+    for tag in _TABLE_TAG.finditer(html, start.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[start.start() : tag.end()]
+    return None  # unbalanced markup: better no infobox than half of one
+
+
+def _plausible(title: str, query: str) -> bool:
+    """Whether a search hit names the place asked for ("chicago il" -> "Chicago").
+
+    The hit's title without its qualifier must equal a leading run of the query's words,
+    so a search can never answer with an unrelated page.
+    """
+    base = re.findall(r"\w+", _QUALIFIER.sub("", title).casefold())
+    words = re.findall(r"\w+", query.casefold())
+    return bool(base) and words[: len(base)] == base
+
+
+class _Call:
+    """One ``fetch``: its deadline and the number of HTTP requests spent so far."""
+
+    def __init__(self, deadline: float) -> None:
+        self.ends = time.monotonic() + deadline
+        self.requests = 0
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
+
+
+class WikiClient:
+    """Fetches articles over one pooled session.
+
+    Keep one per process (warm function invocations reuse its connections); a
+    ``requests.Session`` is not meant to be shared between threads.
+    """
+
+    def __init__(self, settings: Settings, backoff: float = 0.25) -> None:
+        self.settings = settings
+        self.backoff = backoff
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": settings.user_agent, "Accept-Encoding": "gzip"})
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> WikiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def fetch(self, query: str, lang: str = "en") -> Fetched:
+        validate_lang(lang)
+        title = _clean_query(query)
+        call = _Call(self.settings.deadline)
+        article = self._resolve(call, title, query, lang, searched=False)
+        return Fetched(article, call.requests)
+
+    def _resolve(self, call: _Call, title: str, query: str, lang: str, searched: bool) -> Article:
+        """Query ``title``; a missing page falls back to search unless this is the hit."""
+        data = self._get(
+            call,
+            lang,
+            action="query",
+            titles=title,
+            redirects="1",
+            prop="extracts|coordinates|pageprops|info|revisions",
+            explaintext="1",
+            exsectionformat="wiki",
+            inprop="url",
+            rvprop="ids",
+            ppprop="disambiguation|wikibase-shortdesc",
+            coprimary="primary",
+        )
+        body = data.get("query", {})
+        pages = body.get("pages") or [{}]
+        page = pages[0]
+        if page.get("missing") or page.get("invalid") or "pageid" not in page:
+            if not searched:
+                return self._search(call, title, query, lang)
+            raise NotFound(f"No Wikipedia article for {query!r}")
+        if "disambiguation" in page.get("pageprops", {}):
+            raise Ambiguous(
+                f"{query!r} may refer to several pages", self._candidates(call, page, lang)
+            )
+        if searched:
+            via = "search"
+        elif body.get("redirects"):
+            via = "redirect"
+        else:
+            via = "normalized" if body.get("normalized") else "exact"
+        return self._article(call, page, query, lang, via)
+
+    def _article(
+        self, call: _Call, page: dict[str, Any], query: str, lang: str, via: str
+    ) -> Article:
+        coords = (page.get("coordinates") or [None])[0]
+        revisions = page.get("revisions") or [{}]
+        return Article(
+            lang=lang,
+            title=page["title"],
+            url=page.get("canonicalurl") or page.get("fullurl") or "",
+            pageid=page["pageid"],
+            revision=revisions[0].get("revid") or page.get("lastrevid"),
+            extract=page.get("extract", ""),
+            coordinates=Coordinates(coords["lat"], coords["lon"]) if coords else None,
+            infobox_html=self._infobox(call, page["title"], lang),
+            description=page.get("pageprops", {}).get("wikibase-shortdesc"),
+            retrieved_at=_now(),
+            requested=query,
+            resolved_via=via,
+        )
+
+    def _infobox(self, call: _Call, title: str, lang: str) -> str | None:
+        data = self._get(
+            call,
+            lang,
+            action="parse",
+            page=title,
+            prop="text",
+            section="0",
+            redirects="1",
+            allow_errors=("missingtitle",),  # deleted between our two requests: no infobox
+        )
+        text = data.get("parse", {}).get("text")
+        return infobox_of(text) if isinstance(text, str) else None
+
+    def _candidates(self, call: _Call, page: dict[str, Any], lang: str) -> list[str]:
+        """Titles a disambiguation page links to: places (with coordinates) first."""
+        data = self._get(
+            call,
+            lang,
+            action="query",
+            titles=page["title"],
+            redirects="1",
+            generator="links",
+            gpllimit="max",
+            gplnamespace="0",
+            prop="coordinates|pageprops",
+            ppprop="disambiguation",
+            coprimary="primary",
+            colimit="max",
+        )
+        places: list[str] = []
+        others: list[str] = []
+        for linked in data.get("query", {}).get("pages", []):
+            title = linked.get("title", "")
+            if (
+                linked.get("missing")
+                or linked.get("ns", 0) != 0
+                or "disambiguation" in linked.get("pageprops", {})
+                or title.endswith("(disambiguation)")
+            ):
+                continue
+            (places if linked.get("coordinates") else others).append(title)
+        return (places + others)[:_MAX_CANDIDATES]
+
+    def _search(self, call: _Call, title: str, query: str, lang: str) -> Article:
+        data = self._get(
+            call,
+            lang,
+            action="query",
+            list="search",
+            srsearch=title,
+            srlimit=str(_SEARCH_LIMIT),
+            srnamespace="0",
+        )
+        hits = [hit["title"] for hit in data.get("query", {}).get("search", [])]
+        if not hits:
+            raise NotFound(f"No Wikipedia article for {query!r}")
+        if not _plausible(hits[0], title):
+            raise Ambiguous(f"{query!r} matches no article title; did you mean one of these?", hits)
+        return self._resolve(call, hits[0], query, lang, searched=True)
+
+    def _get(
+        self, call: _Call, lang: str, allow_errors: tuple[str, ...] = (), **params: str
+    ) -> dict[str, Any]:
+        """One API call with retries, all within the fetch's deadline."""
+        url = endpoint_for(self.settings, lang)
+        params.update(format="json", formatversion="2", maxlag="5")
+        for attempt in range(self.settings.max_retries + 1):
+            remaining = call.remaining()
+            if remaining <= 0:
+                raise UpstreamTimeout("Wikipedia did not answer within the deadline")
+            call.requests += 1
+            outcome = self._attempt(url, params, remaining, allow_errors)
+            if not isinstance(outcome, _Retry):
+                return outcome
+            if attempt == self.settings.max_retries:
+                raise UpstreamError(f"Wikipedia request failed: {outcome.problem}")
+            jitter = random.uniform(0.5, 1.0)  # noqa: S311 - spreading retries, not secrets
+            delay = max(self.backoff * 2**attempt * jitter, outcome.wait)
+            if delay >= call.remaining():
+                raise UpstreamTimeout(
+                    f"Wikipedia did not recover within the deadline ({outcome.problem})"
+                )
+            time.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(
+        self, url: str, params: dict[str, str], remaining: float, allow_errors: tuple[str, ...]
+    ) -> dict[str, Any] | _Retry:
+        """The JSON body, a ``_Retry`` when trying again may help, or a raised error."""
+        timeout = (
+            min(self.settings.connect_timeout, remaining),
+            min(self.settings.read_timeout, remaining),
+        )
+        try:
+            response = self.session.get(url, params=params, timeout=timeout)
+        except requests.exceptions.ConnectTimeout:
+            return _Retry("connect timeout")
+        except requests.Timeout as exc:  # a slow answer is not retried: it would be slow again
+            raise UpstreamTimeout("Wikipedia did not answer within the deadline") from exc
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            return _Retry(f"connection failed ({type(exc).__name__})")
+        except requests.RequestException as exc:
+            raise UpstreamError(f"Wikipedia request failed: {type(exc).__name__}") from exc
+        if response.status_code in _RETRY_STATUSES:
+            return _Retry(f"HTTP {response.status_code}", _retry_after(response))
+        if response.status_code != 200:
+            raise UpstreamError(f"Wikipedia answered HTTP {response.status_code}")
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise UpstreamError("Wikipedia answered with something other than JSON") from exc
+        if not isinstance(data, dict):
+            raise UpstreamError("Wikipedia answered with unexpected JSON")
+        error = data.get("error")
+        if isinstance(error, dict):
+            code = str(error.get("code", "unknown"))
+            if code == "maxlag":
+                return _Retry("database lag (maxlag)", _retry_after(response))
+            if code not in allow_errors:
+                raise UpstreamError(f"Wikipedia API error {code}: {error.get('info', '')}")
+        return data

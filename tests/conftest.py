@@ -1,0 +1,38 @@
+"""Fixtures shared by every test: the fake MediaWiki server and settings pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from citybrief.settings import Settings
+
+from tests.fakewiki import FakeWiki, serve
+
+
+@pytest.fixture(scope="session")
+def fake_wiki() -> Iterator[FakeWiki]:
+    """One fake wiki for the whole session; starting it loads ~1.5 MB of extracts."""
+    server = serve()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def wiki(fake_wiki: FakeWiki) -> Iterator[FakeWiki]:
+    """The fake wiki with a clean counter, log, latency and fault queue."""
+    fake_wiki.reset()
+    yield fake_wiki
+    fake_wiki.reset()
+
+
+@pytest.fixture
+def settings(wiki: FakeWiki) -> Settings:
+    """Settings aimed at the fake wiki, with timeouts short enough for fault tests."""
+    return Settings(
+        wiki_api=wiki.api_url,
+        connect_timeout=1.0,
+        read_timeout=2.0,
+        deadline=5.0,
+        cache="none",
+    )

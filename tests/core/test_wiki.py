@@ -1,0 +1,280 @@
+"""The MediaWiki client against the fake server: resolution, request budget and failures."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from citybrief.settings import Settings
+from citybrief.validation import validate_lang
+from citybrief.wiki import WikiClient, _plausible, endpoint_for, infobox_of
+
+from tests.fakewiki import FakeWiki
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[WikiClient]:
+    """A client with a tiny backoff, so retry tests spend time only where a server asks."""
+    wiki_client = WikiClient(settings, backoff=0.01)
+    yield wiki_client
+    wiki_client.close()
+
+
+def test_a_city_costs_exactly_two_requests(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN a city title WHEN fetched THEN query + parse are the only requests made."""
+    fetched = client.fetch("Chicago")
+
+    assert fetched.requests == 2 == wiki.requests
+    article = fetched.article
+    assert (article.title, article.resolved_via, article.requested) == (
+        "Chicago",
+        "exact",
+        "Chicago",
+    )
+    assert article.url == "https://en.wikipedia.org/wiki/Chicago"
+    assert article.coordinates is not None
+    assert (article.coordinates.lat, article.coordinates.lon) == (41.85003, -87.65005)
+    assert article.extract.startswith("Chicago is the most populous city")
+    assert article.revision and article.pageid
+    assert article.infobox_html is not None
+    assert article.infobox_html.startswith('<table class="infobox')
+    assert article.infobox_html.endswith("</table>")
+    assert article.retrieved_at.endswith("Z")
+
+
+def test_every_request_is_polite(client: WikiClient, wiki: FakeWiki, settings: Settings) -> None:
+    """GIVEN Wikimedia's API etiquette WHEN fetching THEN each request asks for
+    formatversion=2 JSON, sets maxlag=5, accepts gzip and names us with a contact."""
+    client.fetch("Berlin")
+
+    assert [entry.params["action"] for entry in wiki.log] == ["query", "parse"]
+    for entry in wiki.log:
+        assert entry.params["formatversion"] == "2"
+        assert entry.params["format"] == "json"
+        assert entry.params["maxlag"] == "5"
+        assert entry.headers["user-agent"] == settings.user_agent
+        assert "gzip" in entry.headers["accept-encoding"]
+    assert wiki.log[1].params["section"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "via"),
+    [
+        ("chicago", "Chicago", "normalized"),
+        ("Windy City", "Chicago", "redirect"),
+        ("moskva", "Moscow", "redirect"),
+        ("São Paulo", "São Paulo", "exact"),
+        ("Sao_Paulo", "São Paulo", "redirect"),
+    ],
+)
+def test_redirects_and_normalisation_are_reported(
+    client: WikiClient, wiki: FakeWiki, query: str, title: str, via: str
+) -> None:
+    """GIVEN another spelling WHEN fetched THEN the canonical article comes back in two
+    requests, saying how it was reached."""
+    fetched = client.fetch(query)
+
+    assert (fetched.article.title, fetched.article.resolved_via) == (title, via)
+    assert fetched.article.requested == query
+    assert fetched.requests == 2
+    assert wiki.log[0].params["titles"] == query  # unicode survived the round trip
+
+
+def test_search_finds_the_city_behind_a_qualified_name(client: WikiClient) -> None:
+    """GIVEN "chicago il" (no such title) WHEN fetched THEN search leads to Chicago."""
+    fetched = client.fetch("chicago il")
+
+    assert (fetched.article.title, fetched.article.resolved_via) == ("Chicago", "search")
+    assert fetched.requests == 4  # missing query, search, query, parse
+
+
+def test_gibberish_is_not_found(client: WikiClient) -> None:
+    with pytest.raises(NotFound):
+        client.fetch("Qxzvv blorfle")
+
+
+def test_an_implausible_search_hit_is_offered_not_answered(client: WikiClient) -> None:
+    """GIVEN words that only appear in articles' text WHEN fetched THEN the hits become
+    candidates instead of an answer about an unrelated page."""
+    with pytest.raises(Ambiguous) as caught:
+        client.fetch("Lake Michigan")
+
+    assert "Chicago" in caught.value.candidates
+
+
+def test_disambiguation_lists_places_first(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN the Springfield disambiguation page WHEN fetched THEN Ambiguous lists places
+    (with coordinates) before other pages and drops missing and disambiguation pages."""
+    with pytest.raises(Ambiguous) as caught:
+        client.fetch("Springfield")
+
+    assert caught.value.candidates == [
+        "Springfield, Illinois",
+        "Springfield, Massachusetts",
+        "Springfield, Missouri",
+        "Springfield (The Simpsons)",
+    ]
+    assert caught.value.problem()["candidates"] == caught.value.candidates
+    assert wiki.requests == 2
+
+
+@pytest.mark.parametrize("query", ["", "   ", "a|b", "Chicago#History", "<script>", "x" * 256])
+def test_impossible_titles_are_bad_input(client: WikiClient, wiki: FakeWiki, query: str) -> None:
+    with pytest.raises(BadInput):
+        client.fetch(query)
+    assert wiki.requests == 0
+
+
+@pytest.mark.parametrize(
+    "lang",
+    ["en.evil.com", "../", "EN", "", "en/", "en\n", "en?x=1", "evil.com#", "e", "en-", "a b"],
+)
+def test_bad_language_codes_never_reach_the_network(
+    client: WikiClient, wiki: FakeWiki, lang: str
+) -> None:
+    with pytest.raises(BadInput):
+        client.fetch("Paris", lang=lang)
+    assert wiki.requests == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "simple", "zh-yue", "be-tarask", "zh-min-nan"])
+def test_real_language_codes_keep_the_wikipedia_host(lang: str) -> None:
+    """GIVEN a valid code WHEN substituted THEN only the subdomain changes."""
+    assert validate_lang(lang) == lang
+    assert urlsplit(endpoint_for(Settings(), lang)).hostname == f"{lang}.wikipedia.org"
+
+
+def test_retry_after_is_honoured(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN one 429 asking for a 1 s pause WHEN fetching THEN the client waits and succeeds."""
+    wiki.fail("429", times=1, retry_after=1)
+    started = time.monotonic()
+
+    fetched = client.fetch("Paris")
+
+    assert fetched.article.title == "Paris"
+    assert fetched.requests == 3 == wiki.requests
+    assert time.monotonic() - started >= 1.0
+
+
+def test_retry_after_beyond_the_deadline_gives_up_at_once(
+    client: WikiClient, wiki: FakeWiki
+) -> None:
+    wiki.fail("429", retry_after=30)
+    started = time.monotonic()
+
+    with pytest.raises(UpstreamTimeout):
+        client.fetch("Paris")
+    assert time.monotonic() - started < 1.0
+
+
+def test_server_error_then_success(client: WikiClient, wiki: FakeWiki) -> None:
+    wiki.fail("500", times=2)
+
+    assert client.fetch("Tokyo").requests == 4
+
+
+def test_server_error_forever_is_upstream_error(
+    client: WikiClient, wiki: FakeWiki, settings: Settings
+) -> None:
+    wiki.fail("500")
+
+    with pytest.raises(UpstreamError, match="HTTP 500"):
+        client.fetch("Tokyo")
+    assert wiki.requests == settings.max_retries + 1
+
+
+def test_maxlag_is_retried(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN a lagged database (HTTP 200 + maxlag error) WHEN fetching THEN the client
+    waits the Retry-After and tries again."""
+    wiki.fail("maxlag", times=1, retry_after=1)
+
+    fetched = client.fetch("Seattle")
+
+    assert fetched.article.title == "Seattle"
+    assert fetched.requests == 3
+
+
+def test_non_json_is_upstream_error_without_retry(client: WikiClient, wiki: FakeWiki) -> None:
+    wiki.fail("html")
+
+    with pytest.raises(UpstreamError, match="JSON"):
+        client.fetch("Toronto")
+    assert wiki.requests == 1
+
+
+def test_connection_reset_is_retried(client: WikiClient, wiki: FakeWiki) -> None:
+    wiki.fail("reset", times=1)
+
+    assert client.fetch("Houston").requests == 3
+
+
+def test_connection_reset_forever_is_upstream_error(
+    client: WikiClient, wiki: FakeWiki, settings: Settings
+) -> None:
+    wiki.fail("reset")
+
+    with pytest.raises(UpstreamError, match="connection"):
+        client.fetch("Houston")
+    assert wiki.requests == settings.max_retries + 1
+
+
+def test_a_hang_ends_at_the_deadline(settings: Settings, wiki: FakeWiki) -> None:
+    """GIVEN a server that never answers and a read timeout longer than the deadline
+    WHEN fetching THEN UpstreamTimeout arrives once the deadline is spent."""
+    short = dataclasses.replace(settings, read_timeout=5.0, deadline=1.0)
+    wiki.fail("hang")
+    started = time.monotonic()
+
+    with WikiClient(short) as client, pytest.raises(UpstreamTimeout):
+        client.fetch("Atlanta")
+    assert time.monotonic() - started < short.deadline + 1.0
+
+
+def test_latency_within_the_deadline_is_fine(client: WikiClient, wiki: FakeWiki) -> None:
+    wiki.latency_ms = 300
+    started = time.monotonic()
+
+    assert client.fetch("Boston").article.title == "Boston"
+    assert time.monotonic() - started >= 0.6
+
+
+def test_non_place_page_has_no_coordinates_or_infobox(client: WikiClient) -> None:
+    article = client.fetch("Chicago (band)").article
+
+    assert article.coordinates is None
+    assert article.infobox_html is None
+    assert article.description == "American rock band"
+
+
+@pytest.mark.parametrize(
+    ("title", "query", "plausible"),
+    [
+        ("Chicago", "chicago il", True),
+        ("Springfield, Illinois", "springfield", True),
+        ("São Paulo", "são paulo brazil", True),
+        ("Chicago", "lake michigan", False),
+        ("Houston", "chicago il", False),
+        ("New York City", "new", False),
+        ("St. Louis", "st louis missouri", True),
+    ],
+)
+def test_plausible_search_hits(title: str, query: str, plausible: bool) -> None:
+    assert _plausible(title, query) is plausible
+
+
+def test_infobox_of_keeps_nested_tables_and_nothing_else() -> None:
+    html = (
+        '<div><p>x</p><table class="infobox ib-settlement vcard"><tr><td>'
+        "<table><tr><td>inner</td></tr></table></td></tr></table><table>after</table></div>"
+    )
+
+    box = infobox_of(html)
+
+    assert box is not None
+    assert box.startswith('<table class="infobox') and box.endswith("</table></td></tr></table>")
+    assert "after" not in box
+    assert infobox_of("<div>no box</div>") is None
