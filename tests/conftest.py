@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from citybrief.settings import Settings
 
+from citybrief.settings import Settings
 from tests.fakewiki import FakeWiki, serve
 
 

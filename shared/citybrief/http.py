@@ -37,6 +37,7 @@ from .errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from .logs import REQUEST_ID
 from .settings import Settings
 from .validation import (
     DEFAULT_LANG,
@@ -172,9 +173,16 @@ class App:
         self._service_lock = threading.Lock()
 
     def handle(self, request: Request) -> Response:
-        """Answer one request; never raises."""
-        started = time.perf_counter()
+        """Answer one request; never raises. Its id tags every log line meanwhile."""
         request_id = _request_id(request.request_id)
+        token = REQUEST_ID.set(request_id)
+        try:
+            return self._handle(request, request_id)
+        finally:
+            REQUEST_ID.reset(token)
+
+    def _handle(self, request: Request, request_id: str) -> Response:
+        started = time.perf_counter()
         path = _normalise_path(request.path)
         try:
             response = self._dispatch(request, path)

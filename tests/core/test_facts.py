@@ -14,9 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from citybrief import facts
 from citybrief.article import Article, Coordinates
-
 from tests.fakewiki.infobox import infobox_html
 
 CITIES_JSON = Path(__file__).resolve().parents[3] / "shared" / "wiki" / "cities.json"

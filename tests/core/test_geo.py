@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import airportsdata
 import pytest
+
 from citybrief import geo
 from citybrief.article import Coordinates
 from citybrief.errors import BadInput

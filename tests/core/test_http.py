@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
 from citybrief import __version__
 from citybrief.errors import Ambiguous, NotFound, UpstreamError, UpstreamTimeout
 from citybrief.http import (

@@ -6,6 +6,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from openapi_spec_validator import validate
+
 from citybrief.http import ROUTES, Request
 from citybrief.openapi import openapi_document
 from citybrief.validation import (
@@ -15,7 +17,6 @@ from citybrief.validation import (
     SENTENCES_MAX,
     SPEED_MAX_KMH,
 )
-from openapi_spec_validator import validate
 
 from .test_http import get, make_app, post
 

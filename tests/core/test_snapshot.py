@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+
 from citybrief.errors import BadInput, NotFound
 from citybrief.settings import Settings
 from citybrief.snapshot import SnapshotSource, record
 from citybrief.wiki import ArticleSource, WikiClient
-
 from tests.fakewiki import FakeWiki
 
 

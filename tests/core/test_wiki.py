@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
 from citybrief.wiki import WikiClient, _plausible, endpoint_for, infobox_of
-
 from tests.fakewiki import FakeWiki
 
 

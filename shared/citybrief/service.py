@@ -1,0 +1,239 @@
+"""brief() and compare(): cache + Wikipedia + analysis glued together.
+
+The cache holds three kinds of entry, all keyed by language and resolved title:
+``alias`` (what a query resolved to), ``article`` (the fetched article, so analysis can
+change without refetching) and ``analysis`` (the computed parts of a brief, so a warm
+brief costs a dictionary lookup, not an NLP pass). ``ANALYSIS_VERSION`` invalidates the
+last kind when the analysis changes.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .article import Article
+from .cache import Cache, open_cache
+from .errors import CitybriefError
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .wiki import ArticleSource
+
+SCHEMA_VERSION = "1.0"
+ANALYSIS_VERSION = "1"
+LICENSE = "CC BY-SA 4.0"
+LICENSE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
+# Wikimedia's etiquette: keep at most two requests to Wikipedia in flight per caller.
+MAX_PARALLEL_FETCHES = 2
+
+
+@dataclass
+class CallStats:
+    """What one brief()/compare() call cost: read by adapters for metrics.
+
+    compare() fetches in threads that share one instance, hence the lock.
+    """
+
+    cache_hits: int = 0
+    cache_misses: int = 0
+    upstream_requests: int = 0
+    titles: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, *, hits: int = 0, misses: int = 0, requests: int = 0) -> None:
+        with self._lock:
+            self.cache_hits += hits
+            self.cache_misses += misses
+            self.upstream_requests += requests
+
+
+_STATS: contextvars.ContextVar[CallStats] = contextvars.ContextVar("citybrief_stats")
+
+
+def current_stats() -> CallStats:
+    """Stats of the latest service call in this context (empty before any call)."""
+    return _STATS.get(CallStats())
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _alias_key(lang: str, query: str) -> str:
+    return f"alias:{lang}:{' '.join(query.casefold().split())}"
+
+
+def _article_key(lang: str, title: str) -> str:
+    return f"article:{lang}:{title}"
+
+
+def _analysis_key(article: Article, sentences: int) -> str:
+    revision = article.revision if article.revision is not None else "-"
+    return f"analysis:{ANALYSIS_VERSION}:{article.lang}:{article.title}:{revision}:{sentences}"
+
+
+def attribution(article: Article) -> dict[str, str]:
+    """CC BY-SA 4.0 asks for title, source link and licence with every reuse."""
+    history = (
+        f"https://{article.lang}.wikipedia.org/w/index.php?title="
+        f"{quote(article.title.replace(' ', '_'))}&action=history"
+    )
+    return {
+        "license": LICENSE,
+        "license_url": LICENSE_URL,
+        "attribution": (
+            f'Text from the Wikipedia article "{article.title}" by Wikipedia contributors, '
+            f"licensed under {LICENSE}."
+        ),
+        "url": article.url,
+        "history_url": history,
+    }
+
+
+class BriefService:
+    """The one implementation of ``http.Service``; every entry point builds one."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: ArticleSource | None = None,
+        cache: Cache | None = None,
+    ) -> None:
+        self.settings = settings
+        self.source = source if source is not None else default_source(settings)
+        self.cache = cache if cache is not None else open_cache(settings.cache, settings.cache_ttl)
+
+    # -- articles -----------------------------------------------------------------
+    def article(self, query: str, lang: str) -> Article:
+        """The article for ``query``: from the cache when fresh, else from Wikipedia."""
+        stats = current_stats()
+        alias = self.cache.get(_alias_key(lang, query))
+        if alias is not None:
+            cached = self.cache.get(_article_key(lang, alias["title"]))
+            if cached is not None:
+                stats.add(hits=1)
+                return Article.from_dict({**cached, "requested": query})
+        fetched = self.source.fetch(query, lang)
+        stats.add(misses=1, requests=fetched.requests)
+        article = fetched.article
+        self.cache.put(_article_key(lang, article.title), article.to_dict())
+        self.cache.put(_alias_key(lang, query), {"title": article.title})
+        return article
+
+    def _analysis(self, article: Article, sentences: int) -> dict[str, Any]:
+        key = _analysis_key(article, sentences)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        from .analysis import analyse
+        from .facts import extract_facts
+
+        computed = {**analyse(article.extract, sentences), "facts": extract_facts(article)}
+        self.cache.put(key, computed)
+        return computed
+
+    # -- public ---------------------------------------------------------------------
+    def brief(self, city: str, sentences: int = 5, lang: str = "en") -> dict[str, Any]:
+        _STATS.set(CallStats())
+        return self._brief(city, sentences, lang)
+
+    def _brief(self, city: str, sentences: int, lang: str) -> dict[str, Any]:
+        article = self.article(city, lang)
+        current_stats().titles.append(article.title)
+        parts = self._analysis(article, sentences)
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "query": city,
+            "title": article.title,
+            "url": article.url,
+            "lang": article.lang,
+            "revision": article.revision,
+            "retrieved_at": article.retrieved_at,
+            "resolved_via": article.resolved_via,
+            "description": article.description,
+            "summary": parts["summary"],
+            "logistics": parts["logistics"],
+            "facts": parts["facts"],
+            "sentiment": parts["sentiment"],
+            "key_phrases": parts["key_phrases"],
+            "source": attribution(article),
+        }
+
+    def compare(
+        self, cities: list[str], speed_kmh: float = 80.0, lang: str = "en"
+    ) -> dict[str, Any]:
+        from .geo import CityPoint, compare
+
+        stats = CallStats()
+        _STATS.set(stats)
+
+        def one(city: str) -> dict[str, Any]:
+            return self._brief(city, 1, lang)
+
+        briefs = _map_in_context(one, cities)
+        points = [
+            CityPoint(
+                title=brief["title"],
+                url=brief["url"],
+                coordinates=_coordinates(brief),
+                timezone=brief["facts"]["timezone"]["iana"],
+                sentiment={k: brief["sentiment"][k] for k in ("polarity", "subjectivity", "label")},
+            )
+            for brief in briefs
+        ]
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": _now(),
+            **compare(points, speed_kmh=speed_kmh),
+            "source": {
+                "license": LICENSE,
+                "license_url": LICENSE_URL,
+                "attribution": "Text from Wikipedia articles by Wikipedia contributors, "
+                f"licensed under {LICENSE}: " + ", ".join(b["url"] for b in briefs),
+            },
+        }
+
+
+def _coordinates(brief: dict[str, Any]) -> Any:
+    from .article import Coordinates
+
+    coords = brief["facts"]["coordinates"]
+    return Coordinates(**coords) if coords else None
+
+
+def _map_in_context(fn: Callable[[str], dict[str, Any]], items: list[str]) -> list[dict[str, Any]]:
+    """Run ``fn`` over ``items`` with bounded parallelism, sharing this call's stats.
+
+    The first failure (in input order) is raised, so the caller sees which city failed.
+    """
+    if len(items) <= 1:
+        return [fn(item) for item in items]
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=MAX_PARALLEL_FETCHES) as pool:
+        futures = [pool.submit(context.copy().run, fn, item) for item in items]
+        results: list[dict[str, Any]] = []
+        for item, future in zip(items, futures, strict=True):
+            try:
+                results.append(future.result())
+            except CitybriefError as exc:
+                exc.detail = f"{item}: {exc.detail}"
+                raise
+        return results
+
+
+def default_source(settings: Settings) -> ArticleSource:
+    """A snapshot directory when one is configured, else live Wikipedia."""
+    if settings.snapshot_dir:
+        from .snapshot import SnapshotSource
+
+        return SnapshotSource(settings.snapshot_dir)
+    from .wiki import WikiClient
+
+    return WikiClient(settings)

@@ -1,0 +1,64 @@
+"""Drivers: one per platform, each sending a ``Call`` the way that platform would.
+
+A driver module is ``driver_<name>.py`` beside this file exposing ``DRIVERS``: a dict of
+platform label -> ``(platform, factory)``, where ``platform`` is what ``/health`` must
+report and ``factory(env)`` is a context manager yielding ``send(call) -> Reply``.
+``env`` holds the ``CITYBRIEF_*`` settings every platform gets for the contract run.
+Modules are discovered, so adding a platform never edits this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.contract.cases import ORIGIN, Call, Reply
+
+Send = Callable[[Call], Reply]
+Factory = Callable[[dict[str, str]], AbstractContextManager[Send]]
+
+
+def _discover() -> dict[str, tuple[str, Factory]]:
+    drivers: dict[str, tuple[str, Factory]] = {}
+    for path in sorted(Path(__file__).parent.glob("driver_*.py")):
+        module = importlib.import_module(f"tests.contract.{path.stem}")
+        drivers.update(module.DRIVERS)
+    return drivers
+
+
+DRIVERS = _discover()
+
+
+def contract_env(api_url: str) -> dict[str, str]:
+    """Settings for every platform: the fake Wikipedia, no cache, short deadlines."""
+    return {
+        "CITYBRIEF_WIKI_API": api_url,
+        "CITYBRIEF_CACHE": "none",
+        "CITYBRIEF_CONNECT_TIMEOUT": "1",
+        "CITYBRIEF_READ_TIMEOUT": "1.5",
+        "CITYBRIEF_DEADLINE": "3",
+        "CITYBRIEF_MAX_RETRIES": "1",
+        "CITYBRIEF_CORS_ORIGINS": ORIGIN,
+        "CITYBRIEF_CONTACT": "https://github.com/citybrief/citybrief/contract-tests",
+    }
+
+
+@pytest.fixture(scope="session")
+def env(fake_wiki: Any) -> dict[str, str]:
+    return contract_env(fake_wiki.api_url)
+
+
+@pytest.fixture(scope="session", params=sorted(DRIVERS))
+def platform_driver(
+    request: pytest.FixtureRequest, env: dict[str, str]
+) -> Iterator[tuple[str, str, Send]]:
+    """(label, platform, send) for each platform, started once per session."""
+    label = request.param
+    platform, factory = DRIVERS[label]
+    with factory(env) as send:
+        yield label, platform, send
