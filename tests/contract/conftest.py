@@ -56,9 +56,8 @@ def env(fake_wiki: Any) -> dict[str, str]:
 @pytest.fixture(scope="session", params=sorted(DRIVERS))
 def platform_driver(
     request: pytest.FixtureRequest, env: dict[str, str]
-) -> Iterator[tuple[str, str, Send]]:
-    """(label, platform, send) for each platform, started once per session."""
-    label = request.param
-    platform, factory = DRIVERS[label]
+) -> Iterator[tuple[str, Send]]:
+    """(platform, send) for each driver label, started once per session."""
+    platform, factory = DRIVERS[request.param]
     with factory(env) as send:
-        yield label, platform, send
+        yield platform, send
