@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with the core, every adapter's SDK and the dev tools
+	bash scripts/install_azurite.sh
 
-test: $(STAMP) ## the whole suite (core, contract, adapters), offline
+test: $(STAMP) ## the whole suite (core, contract, adapters, emulators), offline
+	bash scripts/install_azurite.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff + mypy

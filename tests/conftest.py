@@ -9,6 +9,9 @@ import pytest
 from citybrief.settings import Settings
 from tests.fakewiki import FakeWiki, serve
 
+# Emulator fixtures (moto, gcloud emulators, Azurite) and their log-reporting hooks.
+pytest_plugins = ["tests.emulators"]
+
 
 @pytest.fixture(scope="session")
 def fake_wiki() -> Iterator[FakeWiki]:

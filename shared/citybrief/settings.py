@@ -1,7 +1,9 @@
-"""Every environment variable citybrief reads, resolved in one place.
+"""Every ``CITYBRIEF_*`` environment variable, resolved in one place.
 
-``Settings.from_env()`` is the only reader of ``os.environ`` in the core; tests build
-``Settings(...)`` directly. The README's configuration table mirrors this class.
+``Settings.from_env()`` is the only reader of citybrief's own variables; tests build
+``Settings(...)`` directly. The cloud cache backends read their SDK's standard variables
+(``AWS_ENDPOINT_URL``, ``FIRESTORE_EMULATOR_HOST``, ``AzureWebJobsStorage``...) through
+the SDKs themselves. The README's configuration table mirrors this class.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from . import __version__
 
 DEFAULT_WIKI_API = "https://{lang}.wikipedia.org/w/api.php"
 DEFAULT_CONTACT = "https://github.com/citybrief/citybrief"
+AUTH_LEVELS = ("function", "anonymous", "admin")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -43,6 +46,17 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
+def _auth_level(env: Mapping[str, str], default: str) -> str:
+    """Case-insensitive (the ARM template passes FUNCTION/ANONYMOUS); a typo must not
+    silently open or close the API, so anything else is an error at start-up."""
+    raw = (env.get("CITYBRIEF_AUTH_LEVEL") or default).strip().lower()
+    if raw not in AUTH_LEVELS:
+        raise ValueError(
+            f"CITYBRIEF_AUTH_LEVEL must be one of {', '.join(AUTH_LEVELS)}, got {raw!r}"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     wiki_api: str = DEFAULT_WIKI_API
@@ -57,6 +71,8 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     platform: str = "local"
     log_level: str = "INFO"
+    # Azure only: the host's key check on /brief and /compare (health/openapi stay open).
+    auth_level: str = "function"
 
     @property
     def user_agent(self) -> str:
@@ -83,6 +99,7 @@ class Settings:
             cors_origins=_list(env, "CITYBRIEF_CORS_ORIGINS"),
             platform=defaults.get("platform", base.platform),
             log_level=(env.get("CITYBRIEF_LOG_LEVEL") or base.log_level).upper(),
+            auth_level=_auth_level(env, base.auth_level),
         )
 
 
