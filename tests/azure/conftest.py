@@ -1,0 +1,73 @@
+"""Fixtures for the Azure adapter: a freshly imported ``function_app`` and a caller.
+
+The module is imported anew per test (as the worker does per process), so a test can
+set ``CITYBRIEF_*`` first and ``get_functions()`` indexes each app exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import azure.functions as func
+import pytest
+
+from citybrief.http import App
+from citybrief.service import BriefService
+from citybrief.settings import Settings
+from tests.contract.driver_azure import InvocationContext, load_function_app
+
+Invoke = Callable[..., tuple[func.HttpResponse, InvocationContext]]
+
+
+@pytest.fixture
+def function_app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """``function_app.py`` imported with no auth-level override in the environment."""
+    monkeypatch.delenv("CITYBRIEF_AUTH_LEVEL", raising=False)
+    return load_function_app()
+
+
+@pytest.fixture
+def functions(function_app: ModuleType) -> dict[str, func.Function]:
+    """The app indexed the way the worker reports it to the host, by function name."""
+    return {f.get_function_name() or "": f for f in function_app.app.get_functions()}
+
+
+@pytest.fixture
+def azure_app(function_app: Any, settings: Settings) -> Iterator[ModuleType]:
+    """The module with its core App aimed at the fake wiki (restored afterwards)."""
+    azure_settings = dataclasses.replace(settings, platform="azure")
+    original = function_app.core
+    function_app.core = App(lambda: BriefService(azure_settings), azure_settings)
+    yield function_app
+    function_app.core = original
+
+
+@pytest.fixture
+def invoke(azure_app: ModuleType, functions: dict[str, func.Function]) -> Invoke:
+    """Call a function's user code with a real ``func.HttpRequest`` and a context."""
+
+    def call(
+        name: str,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        route_params: dict[str, str] | None = None,
+        body: bytes = b"",
+    ) -> tuple[func.HttpResponse, InvocationContext]:
+        request = func.HttpRequest(
+            method,
+            url,
+            headers=headers or {},
+            params=params or {},
+            route_params=route_params or {},
+            body=body,
+        )
+        context = InvocationContext(name)
+        return functions[name].get_user_function()(request, context), context
+
+    return call

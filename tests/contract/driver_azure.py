@@ -1,0 +1,178 @@
+"""Azure Functions, as the host and the Python worker would run ``function_app.py``.
+
+Core Tools cannot run offline, so this plays their part in process: index the app with
+``get_functions()`` (what the worker reports to the host), route a call the way the
+host's ASP.NET routing does (literal routes before the ``{*path}`` catch-all, only the
+registered methods), invoke the user function with a real ``func.HttpRequest`` and a
+``func.Context``, then encode the answer with the worker's own ``HttpResponseConverter``
+and apply the host's one rewrite (an empty Content-Type means none). Function keys are
+not checked: ``func start`` does not check them either.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+import azure.functions as func
+from azure.functions.http import HttpResponseConverter
+
+from citybrief.http import App
+from citybrief.service import BriefService
+from citybrief.settings import Settings
+from tests.contract.cases import Call, Reply
+
+FUNCTION_APP = Path(__file__).resolve().parents[2] / "azure_functions" / "function_app.py"
+BASE_URL = "http://localhost:7071/api"  # func start's default port and routePrefix
+_loads = itertools.count()
+
+
+def load_function_app() -> ModuleType:
+    """A fresh copy of ``function_app.py`` (settings read from the environment now).
+
+    A fresh module per load keeps tests apart; ``get_functions()`` may run once per app.
+    """
+    spec = importlib.util.spec_from_file_location(
+        f"citybrief_azure_function_app_{next(_loads)}", FUNCTION_APP
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class InvocationContext(func.Context):
+    """The ``context`` argument the worker passes, with a fresh invocation id."""
+
+    def __init__(self, function_name: str, traceparent: str = "") -> None:
+        self._function_name = function_name
+        self._invocation_id = str(uuid.uuid4())
+        self._trace = _Trace(traceparent)
+
+    @property
+    def invocation_id(self) -> str:
+        return self._invocation_id
+
+    @property
+    def function_name(self) -> str:
+        return self._function_name
+
+    @property
+    def function_directory(self) -> str:
+        return str(FUNCTION_APP.parent)
+
+    @property
+    def thread_local_storage(self) -> Any:
+        return threading.local
+
+    @property
+    def trace_context(self) -> func._abc.TraceContext:
+        return self._trace
+
+    @property
+    def retry_context(self) -> func._abc.RetryContext:
+        raise NotImplementedError("HTTP triggers have no retry context")
+
+
+class _Trace(func._abc.TraceContext):
+    def __init__(self, traceparent: str) -> None:
+        self._traceparent = traceparent
+
+    @property
+    def trace_parent(self) -> str:
+        return self._traceparent
+
+    @property
+    def trace_state(self) -> str:
+        return ""
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return {}
+
+
+def trigger(function: func.Function) -> dict[str, Any]:
+    """The httpTrigger binding as the worker sends it to the host (raw JSON bindings)."""
+    bindings = [json.loads(raw) for raw in function.get_raw_bindings()]
+    return next(b for b in bindings if b["type"] == "httpTrigger")
+
+
+def resolve(functions: list[func.Function], path: str) -> tuple[func.Function, dict[str, str]]:
+    """The function the host routes ``path`` (below /api) to, and its route params.
+
+    Literal templates win over the catch-all, case-insensitively, one trailing slash
+    ignored, as in ASP.NET Core routing.
+    """
+    segments = path.strip("/")
+    catch_all: tuple[func.Function, dict[str, str]] | None = None
+    for function in functions:
+        route = trigger(function)["route"]
+        if route.startswith("{*") and route.endswith("}"):
+            catch_all = (function, {route[2:-1]: segments} if segments else {})
+        elif route.lower() == segments.lower():
+            return function, {}
+    if catch_all is None:
+        raise LookupError(f"the host would answer {path} with its own 404")
+    return catch_all
+
+
+def azure_request(call: Call, route_params: Mapping[str, str]) -> func.HttpRequest:
+    """The request the worker builds: full URL with the raw query, and ``params`` as the
+    host fills them (one string per name, empty values dropped)."""
+    query = urlencode(call.query)
+    return func.HttpRequest(
+        call.method,
+        BASE_URL + call.path + (f"?{query}" if query else ""),
+        headers=dict(call.headers),
+        params={name: value for name, value in call.query.items() if value},
+        route_params=dict(route_params),
+        body=call.body or b"",
+    )
+
+
+def to_reply(response: func.HttpResponse) -> Reply:
+    """What reaches the client: the worker's encoding, then the host's Content-Type rule
+    (``Response.ContentType = ""`` removes the header)."""
+    datum = HttpResponseConverter.encode(response, expected_type=None)
+    headers = {name.lower(): value.value for name, value in datum.value["headers"].items()}
+    if not headers.get("content-type"):
+        headers.pop("content-type", None)
+    return Reply(int(datum.value["status_code"].value), headers, datum.value["body"].value)
+
+
+def invoke(functions: list[func.Function], call: Call) -> Reply:
+    """Route, check the method is registered (else the host answers, not the core), call."""
+    function, route_params = resolve(functions, call.path)
+    methods = trigger(function)["methods"]
+    if call.method.upper() not in {m.upper() for m in methods}:
+        raise LookupError(f"{call.method} {call.path}: the host would answer 404 itself")
+    user_function = function.get_user_function()
+    request = azure_request(call, route_params)
+    context = InvocationContext(function.get_function_name() or "")
+    return to_reply(user_function(request, context))
+
+
+@contextmanager
+def azure_driver(env: dict[str, str]) -> Iterator[Any]:
+    """The function app with its core App swapped for one built from ``env``."""
+    module: Any = load_function_app()
+    functions = module.app.get_functions()
+    settings = Settings.from_env(env, platform="azure")
+    original = module.core
+    module.core = App(lambda: BriefService(settings), settings)
+    try:
+        yield lambda call: invoke(functions, call)
+    finally:
+        module.core = original
+
+
+DRIVERS = {"azure": ("azure", azure_driver)}
