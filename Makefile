@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8080
 
-.PHONY: install test lint format run bench clean
+.PHONY: install test lint format run bench package clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,15 @@ test: $(STAMP) ## the whole suite (core, contract, adapters, emulators), offline
 	bash scripts/install_azurite.sh
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff + mypy
+lint: $(STAMP) ## ruff + mypy + IaC (cfn-lint, sam validate) + workflows (schema, actionlint, shellcheck)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	bash scripts/lint_iac.sh
+	bash scripts/check_workflows.sh
+
+package: $(STAMP) ## dist/aws (+zip, manylinux x86_64 cp312 wheels), dist/gcp, dist/azure (+zip)
+	$(BIN)/python scripts/package.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -36,5 +41,5 @@ bench: $(STAMP)
 	@echo "benchmarks: not yet"
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist .aws-sam .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

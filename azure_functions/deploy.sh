@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Deploy citybrief to Azure Functions (Flex Consumption): the ARM template, then a zip
+# deploy of the packaged app (`make package` -> dist/azure: function_app.py, host.json,
+# citybrief/, requirements.txt).
+#
+#   azure_functions/deploy.sh [--dry-run]
+#
+# --dry-run prints every command, one per line and shell-quoted, instead of running it.
+#
+# Environment:
+#   AZURE_RESOURCE_GROUP    (required) existing resource group (the deploy identity is
+#                           scoped to it; see docs/deploy.md)
+#   AZURE_FUNCTIONAPP_NAME  (required) globally unique app name (<name>.azurewebsites.net)
+#   AZURE_STORAGE_ACCOUNT   storage account name (3-24 lowercase alphanumerics)
+#                           [template default: stcb<uniqueString(resource group)>]
+#   AUTH_LEVEL              FUNCTION (x-functions-key required) or ANONYMOUS [FUNCTION]
+#   CORS_ORIGINS            comma-separated allowed origins                       []
+#   CITYBRIEF_CONTACT       contact for Wikipedia's User-Agent policy   [project URL]
+#   CITYBRIEF_CACHE         cache setting passed to the app                  [memory]
+#   INSTANCE_MEMORY_MB      512 | 2048 | 4096                                   [2048]
+#   MAXIMUM_INSTANCE_COUNT  scale-out ceiling (40..1000)                          [40]
+#   BUILD_REMOTE            let the platform pip-install requirements.txt      [true]
+#   SOURCE_DIR              packaged app directory                      [dist/azure]
+#   PACKAGE                 zip to deploy (built from SOURCE_DIR)   [dist/azure.zip]
+set -euo pipefail
+
+DRY_RUN=false
+for arg in "$@"; do
+    case "$arg" in
+        --dry-run) DRY_RUN=true ;;
+        -h | --help)
+            sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "deploy.sh: unknown argument: $arg (try --help)" >&2
+            exit 2
+            ;;
+    esac
+done
+
+die() {
+    echo "deploy.sh: $*" >&2
+    exit 2
+}
+
+cd "$(dirname "$0")/.."
+
+AZURE_RESOURCE_GROUP="${AZURE_RESOURCE_GROUP:-}"
+AZURE_FUNCTIONAPP_NAME="${AZURE_FUNCTIONAPP_NAME:-}"
+AZURE_STORAGE_ACCOUNT="${AZURE_STORAGE_ACCOUNT:-}"
+AUTH_LEVEL="${AUTH_LEVEL:-FUNCTION}"
+CORS_ORIGINS="${CORS_ORIGINS:-}"
+CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
+CITYBRIEF_CACHE="${CITYBRIEF_CACHE:-memory}"
+INSTANCE_MEMORY_MB="${INSTANCE_MEMORY_MB:-2048}"
+MAXIMUM_INSTANCE_COUNT="${MAXIMUM_INSTANCE_COUNT:-40}"
+BUILD_REMOTE="${BUILD_REMOTE:-true}"
+SOURCE_DIR="${SOURCE_DIR:-dist/azure}"
+PACKAGE="${PACKAGE:-dist/azure.zip}"
+TEMPLATE="azure_functions/infra/azuredeploy.json"
+
+[[ -n "$AZURE_RESOURCE_GROUP" ]] || die "AZURE_RESOURCE_GROUP is required"
+[[ -n "$AZURE_FUNCTIONAPP_NAME" ]] || die "AZURE_FUNCTIONAPP_NAME is required"
+[[ "$AUTH_LEVEL" == FUNCTION || "$AUTH_LEVEL" == ANONYMOUS ]] ||
+    die "AUTH_LEVEL must be FUNCTION or ANONYMOUS"
+[[ "$BUILD_REMOTE" == true || "$BUILD_REMOTE" == false ]] || die "BUILD_REMOTE must be true or false"
+[[ "$PACKAGE" == *.zip ]] || die "PACKAGE must end in .zip"
+
+if [[ "$DRY_RUN" == false ]]; then
+    command -v az >/dev/null || die "az (Azure CLI) not found on PATH"
+    [[ -f "$SOURCE_DIR/function_app.py" ]] ||
+        die "$SOURCE_DIR/function_app.py not found: run 'make package' first"
+fi
+
+# Quote like Python's shlex.quote so the dry-run output round-trips through shlex.split.
+quote() {
+    if [[ "$1" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
+        printf '%s' "$1"
+    else
+        printf "'%s'" "${1//\'/\'\"\'\"\'}"
+    fi
+}
+
+print_cmd() {
+    local out="" word
+    for word in "$@"; do
+        out+="${out:+ }$(quote "$word")"
+    done
+    printf '%s\n' "$out"
+}
+
+run() {
+    if [[ "$DRY_RUN" == true ]]; then
+        print_cmd "$@"
+    else
+        echo "+ $(print_cmd "$@")" >&2
+        "$@"
+    fi
+}
+
+# CORS_ORIGINS "a,b" -> ARM array parameter '["a","b"]' (JSON, no jq needed).
+cors_json() {
+    local json="" origin
+    local -a origins=()
+    [[ -z "$CORS_ORIGINS" ]] || IFS=',' read -r -a origins <<<"$CORS_ORIGINS"
+    for origin in "${origins[@]}"; do
+        origin="${origin// /}"
+        [[ -n "$origin" ]] || continue
+        [[ "$origin" != *'"'* && "$origin" != *\\* ]] || die "bad CORS origin: $origin"
+        json+="${json:+,}\"$origin\""
+    done
+    printf '[%s]' "$json"
+}
+
+PARAMS=(
+    "appName=$AZURE_FUNCTIONAPP_NAME"
+    "authLevel=$AUTH_LEVEL"
+    "wikiContact=$CITYBRIEF_CONTACT"
+    "cache=$CITYBRIEF_CACHE"
+    "corsOrigins=$(cors_json)"
+    "instanceMemoryMB=$INSTANCE_MEMORY_MB"
+    "maximumInstanceCount=$MAXIMUM_INSTANCE_COUNT"
+)
+if [[ -n "$AZURE_STORAGE_ACCOUNT" ]]; then
+    PARAMS+=("storageAccountName=$AZURE_STORAGE_ACCOUNT")
+fi
+
+# 1. Infrastructure (idempotent: ARM incremental mode leaves unchanged resources alone).
+run az deployment group create \
+    --resource-group "$AZURE_RESOURCE_GROUP" \
+    --name citybrief \
+    --template-file "$TEMPLATE" \
+    --parameters "${PARAMS[@]}" \
+    --only-show-errors \
+    --output none
+
+# 2. Package: zip the *contents* of SOURCE_DIR (function_app.py at the zip root).
+run python3 -c 'import shutil, sys; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])' \
+    "${PACKAGE%.zip}" "$SOURCE_DIR"
+
+# 3. Code. On a brand-new app the role assignment that lets the app write its package
+# container can take a minute to propagate: retry the upload a few times.
+ZIP_DEPLOY=(
+    az functionapp deployment source config-zip
+    --resource-group "$AZURE_RESOURCE_GROUP"
+    --name "$AZURE_FUNCTIONAPP_NAME"
+    --src "$PACKAGE"
+    --build-remote "$BUILD_REMOTE"
+    --timeout 600
+    --only-show-errors
+    --output none
+)
+if [[ "$DRY_RUN" == true ]]; then
+    run "${ZIP_DEPLOY[@]}"
+else
+    for attempt in 1 2 3 4; do
+        if run "${ZIP_DEPLOY[@]}"; then
+            break
+        fi
+        [[ "$attempt" -lt 4 ]] || die "zip deploy failed $attempt times"
+        echo "zip deploy failed (attempt $attempt); retrying in 30 s" >&2
+        sleep 30
+    done
+fi
+
+# 4. The base URL, last line on stdout.
+run az functionapp show \
+    --resource-group "$AZURE_RESOURCE_GROUP" \
+    --name "$AZURE_FUNCTIONAPP_NAME" \
+    --query defaultHostName \
+    --output tsv

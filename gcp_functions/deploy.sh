@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Deploy citybrief to Google Cloud Functions (2nd gen) from the packaged source
+# (`make package` -> dist/gcp: main.py, citybrief/, requirements.txt).
+#
+#   gcp_functions/deploy.sh [--dry-run]
+#
+# --dry-run prints every command, one per line and shell-quoted, instead of running it
+# (lines starting with "#" are notes, e.g. the existence checks that guard the
+# create-once resources). Nothing is contacted in dry-run mode.
+#
+# Environment:
+#   GCP_PROJECT            (required) project id
+#   RUNTIME_SA             (required) runtime service account e-mail; never the default
+#                          compute account (it has Editor on the project). Also the
+#                          identity Eventarc uses to push Pub/Sub events to the batch
+#                          function (needs roles/run.invoker + roles/eventarc.eventReceiver)
+#   GCP_REGION             region                                    [us-central1]
+#   FUNCTION_NAME          HTTP function                             [citybrief]
+#   BATCH_FUNCTION_NAME    Pub/Sub function                          [citybrief-batch]
+#   DEPLOY_BATCH           also deploy the Pub/Sub path (true|false) [true]
+#   PUBSUB_TOPIC           topic that triggers the batch function    [citybrief-requests]
+#   FIRESTORE_LOCATION     location of the (default) Firestore db   [$GCP_REGION]
+#   ALLOW_UNAUTHENTICATED  public HTTP function (true|false)         [false]
+#   MEMORY                 memory per instance                      [1Gi]
+#   TIMEOUT                HTTP request timeout                      [60s]
+#   BATCH_TIMEOUT          Pub/Sub event timeout (max 540s)          [300s]
+#   MAX_INSTANCES          cap on instances (cost guard)             [10]
+#   SOURCE_DIR             packaged source directory                 [dist/gcp]
+#   CITYBRIEF_CONTACT      contact for Wikipedia's User-Agent policy [project URL]
+#   CITYBRIEF_CORS_ORIGINS, CITYBRIEF_CACHE, CITYBRIEF_LOG_LEVEL
+#                          passed through to the functions when set
+set -euo pipefail
+
+DRY_RUN=false
+for arg in "$@"; do
+    case "$arg" in
+        --dry-run) DRY_RUN=true ;;
+        -h | --help)
+            sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "deploy.sh: unknown argument: $arg (try --help)" >&2
+            exit 2
+            ;;
+    esac
+done
+
+die() {
+    echo "deploy.sh: $*" >&2
+    exit 2
+}
+
+is_bool() { [[ "$1" == true || "$1" == false ]]; }
+
+GCP_PROJECT="${GCP_PROJECT:-}"
+RUNTIME_SA="${RUNTIME_SA:-}"
+GCP_REGION="${GCP_REGION:-us-central1}"
+FUNCTION_NAME="${FUNCTION_NAME:-citybrief}"
+BATCH_FUNCTION_NAME="${BATCH_FUNCTION_NAME:-citybrief-batch}"
+DEPLOY_BATCH="${DEPLOY_BATCH:-true}"
+PUBSUB_TOPIC="${PUBSUB_TOPIC:-citybrief-requests}"
+FIRESTORE_LOCATION="${FIRESTORE_LOCATION:-$GCP_REGION}"
+ALLOW_UNAUTHENTICATED="${ALLOW_UNAUTHENTICATED:-false}"
+MEMORY="${MEMORY:-1Gi}"
+TIMEOUT="${TIMEOUT:-60s}"
+BATCH_TIMEOUT="${BATCH_TIMEOUT:-300s}"
+MAX_INSTANCES="${MAX_INSTANCES:-10}"
+SOURCE_DIR="${SOURCE_DIR:-dist/gcp}"
+CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
+
+[[ -n "$GCP_PROJECT" ]] || die "GCP_PROJECT is required"
+[[ -n "$RUNTIME_SA" ]] || die "RUNTIME_SA (runtime service account e-mail) is required"
+is_bool "$ALLOW_UNAUTHENTICATED" || die "ALLOW_UNAUTHENTICATED must be true or false"
+is_bool "$DEPLOY_BATCH" || die "DEPLOY_BATCH must be true or false"
+[[ "$MAX_INSTANCES" =~ ^[0-9]+$ ]] || die "MAX_INSTANCES must be a whole number"
+
+if [[ "$DRY_RUN" == false ]]; then
+    command -v gcloud >/dev/null || die "gcloud not found on PATH"
+    [[ -f "$SOURCE_DIR/main.py" ]] || die "$SOURCE_DIR/main.py not found: run 'make package' first"
+fi
+
+# Quote like Python's shlex.quote so the dry-run output round-trips through shlex.split.
+quote() {
+    if [[ "$1" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
+        printf '%s' "$1"
+    else
+        printf "'%s'" "${1//\'/\'\"\'\"\'}"
+    fi
+}
+
+print_cmd() {
+    local out="" word
+    for word in "$@"; do
+        out+="${out:+ }$(quote "$word")"
+    done
+    printf '%s\n' "$out"
+}
+
+run() {
+    if [[ "$DRY_RUN" == true ]]; then
+        print_cmd "$@"
+    else
+        echo "+ $(print_cmd "$@")" >&2
+        "$@"
+    fi
+}
+
+# Run "$@" (a create command) unless the describe command in $1 succeeds.
+# Usage: ensure "<describe argv as one quoted string>" create argv...
+ensure() {
+    local -a describe
+    read -r -a describe <<<"$1"
+    shift
+    if [[ "$DRY_RUN" == true ]]; then
+        printf '# only if this fails: %s\n' "$(print_cmd "${describe[@]}")"
+        print_cmd "$@"
+    elif "${describe[@]}" >/dev/null 2>&1; then
+        echo "= exists, skipped: $(print_cmd "$@")" >&2
+    else
+        run "$@"
+    fi
+}
+
+# --set-env-vars takes KEY=VALUE pairs separated by commas; when a value has a comma
+# (CORS origins) switch the separator with gcloud's ^DELIM^ escape (`gcloud topic escaping`).
+env_vars_flag() {
+    local -a pairs=("CITYBRIEF_CONTACT=$CITYBRIEF_CONTACT")
+    local name sep=","
+    for name in CITYBRIEF_CORS_ORIGINS CITYBRIEF_CACHE CITYBRIEF_LOG_LEVEL; do
+        if [[ -n "${!name:-}" ]]; then
+            pairs+=("$name=${!name}")
+        fi
+    done
+    local joined="" pair
+    for pair in "${pairs[@]}"; do
+        [[ "$pair" != *,* ]] || sep="|"
+    done
+    for pair in "${pairs[@]}"; do
+        joined+="${joined:+$sep}$pair"
+    done
+    if [[ "$sep" == "|" ]]; then
+        joined="^|^$joined"
+    fi
+    printf -- '--set-env-vars=%s' "$joined"
+}
+
+ENV_FLAG="$(env_vars_flag)"
+COMMON=(
+    --gen2
+    --project="$GCP_PROJECT"
+    --region="$GCP_REGION"
+    --runtime=python312
+    --source="$SOURCE_DIR"
+    --memory="$MEMORY"
+    --max-instances="$MAX_INSTANCES"
+    --service-account="$RUNTIME_SA"
+    "$ENV_FLAG"
+    --quiet
+)
+
+if [[ "$ALLOW_UNAUTHENTICATED" == true ]]; then
+    AUTH_FLAG=--allow-unauthenticated
+else
+    AUTH_FLAG=--no-allow-unauthenticated
+fi
+
+if [[ "$DEPLOY_BATCH" == true ]]; then
+    # The batch path stores briefs in Firestore (Native mode) and is fed by Pub/Sub.
+    # Both are create-once: guarded by a describe so that re-runs are no-ops.
+    ensure "gcloud firestore databases describe --database=(default) --project=$GCP_PROJECT" \
+        gcloud firestore databases create --database='(default)' \
+        --location="$FIRESTORE_LOCATION" --type=firestore-native --project="$GCP_PROJECT" --quiet
+    ensure "gcloud pubsub topics describe $PUBSUB_TOPIC --project=$GCP_PROJECT" \
+        gcloud pubsub topics create "$PUBSUB_TOPIC" --project="$GCP_PROJECT" --quiet
+fi
+
+run gcloud functions deploy "$FUNCTION_NAME" "${COMMON[@]}" \
+    --entry-point=citybrief_http \
+    --trigger-http \
+    --timeout="$TIMEOUT" \
+    "$AUTH_FLAG"
+
+if [[ "$DEPLOY_BATCH" == true ]]; then
+    run gcloud functions deploy "$BATCH_FUNCTION_NAME" "${COMMON[@]}" \
+        --entry-point=citybrief_pubsub \
+        --trigger-topic="$PUBSUB_TOPIC" \
+        --trigger-service-account="$RUNTIME_SA" \
+        --timeout="$BATCH_TIMEOUT"
+fi
+
+run gcloud functions describe "$FUNCTION_NAME" --project="$GCP_PROJECT" \
+    --region="$GCP_REGION" --format='value(serviceConfig.uri)'

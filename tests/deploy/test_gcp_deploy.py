@@ -1,0 +1,195 @@
+"""gcp_functions/deploy.sh: dry-run output, and every flag checked against gcloud's help."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Callable
+
+import pytest
+
+from .conftest import ROOT, flags_of, parse_commands, require_tool, run_dry
+
+SCRIPT = ROOT / "gcp_functions" / "deploy.sh"
+ENV = {
+    "GCP_PROJECT": "citybrief-test",
+    "GCP_REGION": "europe-west1",
+    "RUNTIME_SA": "citybrief-run@citybrief-test.iam.gserviceaccount.com",
+    "MEMORY": "2Gi",
+    "TIMEOUT": "45s",
+    "MAX_INSTANCES": "7",
+    "CITYBRIEF_CONTACT": "ops@example.com",
+    "SOURCE_DIR": "dist/gcp",
+}
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+FLAG = re.compile(r"--(?:\[no-\])?[a-z][a-z0-9-]*")
+
+
+def dry_run(**overrides: str) -> list[list[str]]:
+    result = run_dry(SCRIPT, {**ENV, **overrides})
+    assert result.returncode == 0, result.stderr
+    return parse_commands(result.stdout)
+
+
+def find(commands: list[list[str]], *prefix: str) -> list[list[str]]:
+    return [argv for argv in commands if argv[: len(prefix)] == list(prefix)]
+
+
+def the_deploy(commands: list[list[str]], name: str) -> list[str]:
+    matches = [argv for argv in find(commands, "gcloud", "functions", "deploy") if argv[3] == name]
+    assert len(matches) == 1, commands
+    return matches[0]
+
+
+def test_http_function_flags() -> None:
+    argv = the_deploy(dry_run(), "citybrief")
+    flags = flags_of(argv)
+    assert "--gen2" in flags
+    assert flags["--runtime"] == "python312"
+    assert flags["--region"] == "europe-west1"
+    assert flags["--project"] == "citybrief-test"
+    assert flags["--source"] == "dist/gcp"
+    assert flags["--entry-point"] == "citybrief_http"
+    assert "--trigger-http" in flags
+    assert flags["--memory"] == "2Gi"
+    assert flags["--timeout"] == "45s"
+    assert flags["--max-instances"] == "7"
+    assert flags["--service-account"] == ENV["RUNTIME_SA"]
+    assert flags["--set-env-vars"] == "CITYBRIEF_CONTACT=ops@example.com"
+    # private by default
+    assert "--no-allow-unauthenticated" in flags
+    assert "--allow-unauthenticated" not in flags
+
+
+def test_allow_unauthenticated_switch() -> None:
+    flags = flags_of(the_deploy(dry_run(ALLOW_UNAUTHENTICATED="true"), "citybrief"))
+    assert "--allow-unauthenticated" in flags
+    assert "--no-allow-unauthenticated" not in flags
+
+
+def test_defaults() -> None:
+    env = {k: v for k, v in ENV.items() if k in ("GCP_PROJECT", "RUNTIME_SA")}
+    result = run_dry(SCRIPT, env)
+    assert result.returncode == 0, result.stderr
+    flags = flags_of(the_deploy(parse_commands(result.stdout), "citybrief"))
+    assert flags["--region"] == "us-central1"
+    assert flags["--source"] == "dist/gcp"
+    assert "--no-allow-unauthenticated" in flags
+
+
+def test_env_vars_with_commas_use_alternate_delimiter() -> None:
+    origins = "https://a.example,https://b.example"
+    flags = flags_of(the_deploy(dry_run(CITYBRIEF_CORS_ORIGINS=origins), "citybrief"))
+    value = flags["--set-env-vars"]
+    assert value is not None and value.startswith("^|^")
+    pairs = dict(item.split("=", 1) for item in value[3:].split("|"))
+    assert pairs == {"CITYBRIEF_CONTACT": "ops@example.com", "CITYBRIEF_CORS_ORIGINS": origins}
+
+
+def test_pubsub_path() -> None:
+    commands = dry_run(PUBSUB_TOPIC="briefs-in")
+    flags = flags_of(the_deploy(commands, "citybrief-batch"))
+    assert flags["--entry-point"] == "citybrief_pubsub"
+    assert flags["--trigger-topic"] == "briefs-in"
+    assert flags["--trigger-service-account"] == ENV["RUNTIME_SA"]
+    assert "--trigger-http" not in flags
+    assert flags["--runtime"] == "python312"
+    assert flags["--service-account"] == ENV["RUNTIME_SA"]
+    (topic,) = find(commands, "gcloud", "pubsub", "topics", "create")
+    assert topic[4] == "briefs-in"
+    (database,) = find(commands, "gcloud", "firestore", "databases", "create")
+    assert flags_of(database)["--location"] == "europe-west1"
+    # create-once resources are guarded by a describe, shown as notes in dry-run
+    result = run_dry(SCRIPT, {**ENV, "PUBSUB_TOPIC": "briefs-in"})
+    notes = [line for line in result.stdout.splitlines() if line.startswith("#")]
+    assert any("pubsub topics describe briefs-in" in note for note in notes)
+    assert any("firestore databases describe" in note for note in notes)
+    # order: infrastructure before the function that needs it
+    order = [" ".join(argv[:4]) for argv in commands]
+    assert order.index("gcloud pubsub topics create") < order.index(
+        "gcloud functions deploy citybrief-batch"
+    )
+
+
+def test_batch_can_be_skipped() -> None:
+    commands = dry_run(DEPLOY_BATCH="false")
+    assert not find(commands, "gcloud", "pubsub")
+    assert not find(commands, "gcloud", "firestore")
+    assert [argv[3] for argv in find(commands, "gcloud", "functions", "deploy")] == ["citybrief"]
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"), [("GCP_PROJECT", "GCP_PROJECT"), ("RUNTIME_SA", "RUNTIME_SA")]
+)
+def test_required_settings(missing: str, message: str) -> None:
+    env = {k: v for k, v in ENV.items() if k != missing}
+    result = run_dry(SCRIPT, env)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_rejects_bad_boolean() -> None:
+    result = run_dry(SCRIPT, {**ENV, "ALLOW_UNAUTHENTICATED": "yes"})
+    assert result.returncode == 2
+
+
+# --- every flag we use exists in the installed gcloud -------------------------------
+
+
+@pytest.fixture(scope="module")
+def gcloud_flags(tmp_path_factory: pytest.TempPathFactory) -> Callable[[tuple[str, ...]], set[str]]:
+    gcloud = require_tool("gcloud")
+    config = tmp_path_factory.mktemp("gcloud-config")  # never touch the user's config
+    env = {
+        **os.environ,
+        "CLOUDSDK_CONFIG": str(config),
+        "CLOUDSDK_CORE_DISABLE_PROMPTS": "1",
+        "PAGER": "cat",
+    }
+    seen: dict[tuple[str, ...], set[str]] = {}
+
+    def flags(group: tuple[str, ...]) -> set[str]:
+        if group not in seen:
+            result = subprocess.run(
+                [gcloud, *group, "--help"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=120,
+            )
+            assert result.returncode == 0, result.stderr
+            found: set[str] = set()
+            for flag in FLAG.findall(ANSI.sub("", result.stdout)):
+                if flag.startswith("--[no-]"):
+                    found |= {"--" + flag[7:], "--no-" + flag[7:]}
+                else:
+                    found.add(flag)
+            seen[group] = found
+        return seen[group]
+
+    return flags
+
+
+def test_every_flag_is_known_to_gcloud(gcloud_flags: Callable[[tuple[str, ...]], set[str]]) -> None:
+    variants = [
+        dry_run(),
+        dry_run(ALLOW_UNAUTHENTICATED="true", CITYBRIEF_CORS_ORIGINS="https://a,https://b"),
+    ]
+    groups = {
+        ("functions", "deploy"),
+        ("functions", "describe"),
+        ("pubsub", "topics", "create"),
+        ("firestore", "databases", "create"),
+    }
+    checked = 0
+    for commands in variants:
+        for argv in commands:
+            assert argv[0] == "gcloud"
+            group = next(g for g in groups if tuple(argv[1 : 1 + len(g)]) == g)
+            unknown = set(flags_of(argv)) - gcloud_flags(group)
+            assert not unknown, f"gcloud {' '.join(group)} has no {sorted(unknown)}"
+            checked += 1
+    assert checked >= 10
