@@ -7,8 +7,10 @@ normalisation ride along in the first. Every request shares one deadline, so ret
 
 from __future__ import annotations
 
+import logging
 import random
 import re
+import threading
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -20,6 +22,8 @@ from .article import Article, Coordinates
 from .errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
 from .settings import Settings
 from .validation import validate_lang
+
+log = logging.getLogger("citybrief.wiki")
 
 # Wikipedia language codes: "en", "simple", "zh-yue", "be-tarask", "zh-min-nan",
 # "zh-classical". Letters, digits and hyphens only, so the code can never change the host.
@@ -123,20 +127,39 @@ class _Call:
 
 
 class WikiClient:
-    """Fetches articles over one pooled session.
+    """Fetches articles over pooled keep-alive sessions.
 
-    Keep one per process (warm function invocations reuse its connections); a
-    ``requests.Session`` is not meant to be shared between threads.
+    Keep one per process (warm function invocations reuse its connections). A
+    ``requests.Session`` is not promised to be thread-safe, and both ``compare`` and
+    threaded servers fetch concurrently, so each thread gets a session of its own.
     """
 
     def __init__(self, settings: Settings, backoff: float = 0.25) -> None:
         self.settings = settings
         self.backoff = backoff
-        self.session = requests.Session()
-        self.session.headers.update({"User-Agent": settings.user_agent, "Accept-Encoding": "gzip"})
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's session, created on first use."""
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip"}
+            )
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
 
     def close(self) -> None:
-        self.session.close()
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
 
     def __enter__(self) -> WikiClient:
         return self
@@ -289,6 +312,13 @@ class WikiClient:
                 raise UpstreamTimeout(
                     f"Wikipedia did not recover within the deadline ({outcome.problem})"
                 )
+            log.warning(
+                "Wikipedia %s; retry %d of %d in %.2fs",
+                outcome.problem,
+                attempt + 1,
+                self.settings.max_retries,
+                delay,
+            )
             time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 

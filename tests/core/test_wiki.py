@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
 from citybrief.wiki import WikiClient, _plausible, endpoint_for, infobox_of
@@ -175,6 +177,26 @@ def test_server_error_then_success(client: WikiClient, wiki: FakeWiki) -> None:
     wiki.fail("500", times=2)
 
     assert client.fetch("Tokyo").requests == 4
+
+
+def test_each_retry_is_logged_with_the_request_id(
+    client: WikiClient, wiki: FakeWiki, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a Wikipedia that fails once, and a request id set for this request
+    wiki.fail("500", times=1)
+    token = REQUEST_ID.set("req-42")
+    try:
+        # WHEN a brief is fetched
+        with caplog.at_level(logging.WARNING, logger="citybrief.wiki"):
+            client.fetch("Chicago")
+    finally:
+        REQUEST_ID.reset(token)
+    # THEN the retry is one warning that names the cause and carries the request id
+    (record,) = [r for r in caplog.records if r.name == "citybrief.wiki"]
+    assert "HTTP 500" in record.getMessage()
+    assert "retry 1 of" in record.getMessage()
+    RequestIdFilter().filter(record)
+    assert record.request_id == "req-42"
 
 
 def test_server_error_forever_is_upstream_error(
