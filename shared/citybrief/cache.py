@@ -40,12 +40,16 @@ class NullCache:
 
 
 class MemoryCache:
-    """In-process TTL + LRU: survives warm invocations, costs nothing to start."""
+    """In-process TTL + LRU: survives warm invocations, costs nothing to start.
+
+    Values are kept as JSON text, so a caller that edits a returned brief cannot change
+    what the next caller gets, and only what every other backend accepts is accepted.
+    """
 
     def __init__(self, ttl: float, max_entries: int = 256) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
-        self._items: OrderedDict[str, tuple[float, Value]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Value | None:
@@ -53,38 +57,64 @@ class MemoryCache:
             item = self._items.get(key)
             if item is None:
                 return None
-            expires, value = item
+            expires, text = item
             if expires <= time.monotonic():
                 del self._items[key]
                 return None
             self._items.move_to_end(key)
-            return value
+        value: Value = json.loads(text)
+        return value
 
     def put(self, key: str, value: Value) -> None:
+        text = json.dumps(value, ensure_ascii=False)
         with self._lock:
-            self._items[key] = (time.monotonic() + self.ttl, value)
+            self._items[key] = (time.monotonic() + self.ttl, text)
             self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)
 
 
 class SqliteCache:
-    """Persistent cache for the CLI and local server; one connection per thread."""
+    """Persistent cache for the CLI and local server; one connection per thread.
+
+    WAL lets readers run beside a writer; the schema is created once per process under
+    a lock (concurrent ``CREATE TABLE`` is what makes SQLite report "locked"), and
+    expired rows are pruned then, so the file does not grow without bound.
+    """
 
     def __init__(self, path: str, ttl: float) -> None:
         self.path = Path(path).expanduser()
         self.ttl = ttl
         self._local = threading.local()
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10.0)
+
+    def _prepare(self) -> None:
+        with self._ready_lock:
+            if self._ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._connect()
+            try:
+                with conn:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute(
+                        "CREATE TABLE IF NOT EXISTS cache "
+                        "(key TEXT PRIMARY KEY, expires REAL NOT NULL, value TEXT NOT NULL)"
+                    )
+                    conn.execute("DELETE FROM cache WHERE expires <= ?", (time.time(),))
+            finally:
+                conn.close()
+            self._ready = True
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=2.0)
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS cache "
-                "(key TEXT PRIMARY KEY, expires REAL NOT NULL, value TEXT NOT NULL)"
-            )
+            self._prepare()
+            conn = self._connect()
             self._local.conn = conn
         return conn
 

@@ -1,7 +1,8 @@
 """The ``citybrief`` command line.
 
 Exit codes: 0 ok, 2 bad input, 3 not found or ambiguous, 4 Wikipedia failed or timed
-out, 1 anything else. Errors are one line on stderr, never a traceback.
+out, 1 anything else, 130 interrupted. Errors are one line on stderr, never a traceback.
+``batch`` exits 4 if any city failed, else 3 if any was not found, ambiguous or invalid.
 """
 
 from __future__ import annotations
@@ -12,16 +13,22 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .batch import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from .cache import Cache, open_cache
 from .errors import Ambiguous, BadInput, CitybriefError, NotFound, UpstreamError, UpstreamTimeout
 from .settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_UPSTREAM = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 MODES = ("air", "sea", "rail", "road", "transit")
 
 
@@ -68,32 +75,64 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("cities", nargs="+")
     snapshot.add_argument("--out", required=True, metavar="DIR")
     snapshot.add_argument("--lang", default="en")
+
+    batch = commands.add_parser(
+        "batch",
+        help="brief every city in a file, one JSON line each (in completion order)",
+    )
+    batch.add_argument("file", help="city names, one a line; '-' reads stdin; # comments")
+    batch.add_argument(
+        "--out", metavar="FILE", help="append results here, skipping cities already in it"
+    )
+    batch.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help=f"cities in flight, 1-{MAX_CONCURRENCY} (default {DEFAULT_CONCURRENCY})",
+    )
+    batch.add_argument("--sentences", "-n", type=int, default=5, help="summary length, 1-20")
+    batch.add_argument("--lang", default="en")
     return parser
+
+
+class ConfigurationError(BadInput):
+    """A malformed CITYBRIEF_* variable: the user's input, so it exits 2 like a bad flag."""
+
+    title = "Configuration error"
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings.from_env(cache=default_cache_spec(), platform="local")
-        if args.snapshot:
-            settings = replace(settings, snapshot_dir=args.snapshot)
-        return _run(args, settings, out)
+        settings, cache = _configure(args)
+        return _run(args, settings, cache, out)
     except CitybriefError as error:
         print(f"citybrief: {error.title.lower()}: {error.detail}", file=sys.stderr)
         if isinstance(error, Ambiguous):
             for candidate in error.candidates:
                 print(f"  - {candidate}", file=sys.stderr)
         return exit_code(error)
-    except ValueError as error:  # configuration, e.g. a malformed CITYBRIEF_* variable
-        print(f"citybrief: configuration error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("citybrief: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as error:  # the promise is one line, never a traceback
+        print(f"citybrief: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_ERROR
 
 
-def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+def _configure(args: argparse.Namespace) -> tuple[Settings, Cache]:
+    """Settings and cache; only here does ValueError mean configuration (later, a bug)."""
+    try:
+        settings = Settings.from_env(cache=default_cache_spec(), platform="local")
+        if args.snapshot:
+            settings = replace(settings, snapshot_dir=args.snapshot)
+        return settings, open_cache(settings.cache, settings.cache_ttl)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from error
+
+
+def _run(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO) -> int:
     from .service import BriefService
     from .validation import (
         validate_cities,
@@ -105,7 +144,9 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
     if args.command == "snapshot":
         return _snapshot(args, settings, out)
-    service = BriefService(settings)
+    if args.command == "batch":
+        return _batch(args, settings, cache, out)
+    service = BriefService(settings, cache=cache)
     if args.command == "brief":
         city = validate_city(" ".join(args.city))
         doc = service.brief(city, validate_sentences(args.sentences), validate_lang(args.lang))
@@ -115,6 +156,68 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         doc = service.compare(cities, validate_speed(args.speed), validate_lang(args.lang))
         out.write(_dump(doc) if args.json else render_comparison(doc))
     return EXIT_OK
+
+
+def _batch(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO) -> int:
+    from .batch import Progress, city_key, load_done, read_cities, run_batch, validate_concurrency
+    from .service import BriefService
+    from .validation import validate_lang, validate_sentences
+
+    concurrency = validate_concurrency(args.concurrency)
+    sentences, lang = validate_sentences(args.sentences), validate_lang(args.lang)
+    cities = read_cities(_input_lines(args.file))
+    target = Path(args.out) if args.out else None
+    done = load_done(target) if target else set()
+    todo = [city for city in cities if city_key(city) not in done]
+    # One service per worker: a WikiClient's session must not be shared between threads.
+    local = threading.local()
+
+    def brief(city: str) -> dict[str, Any]:
+        if not hasattr(local, "service"):
+            local.service = BriefService(settings, cache=cache)
+        doc: dict[str, Any] = local.service.brief(city, sentences, lang)
+        return doc
+
+    progress = Progress(len(todo), sys.stderr)
+    interrupted = False
+    try:
+        with _results(target, out) as stream:
+            run_batch(todo, brief, stream, progress, concurrency)
+    except KeyboardInterrupt:
+        interrupted = True
+    print(progress.summary(len(cities) - len(todo), interrupted), file=sys.stderr)
+    return EXIT_INTERRUPTED if interrupted else batch_exit_code(progress.counts)
+
+
+def batch_exit_code(counts: Counter[str]) -> int:
+    if counts["failed"]:
+        return EXIT_UPSTREAM
+    if counts["not_found"] or counts["ambiguous"] or counts["bad_input"]:
+        return EXIT_NOT_FOUND
+    return EXIT_OK
+
+
+def _input_lines(name: str) -> list[str]:
+    if name == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(name).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read the city list {name}: {error}") from error
+
+
+@contextmanager
+def _results(target: Path | None, out: TextIO) -> Iterator[TextIO]:
+    """The results file opened for appending (resume), else ``out`` left open."""
+    if target is None:
+        yield out
+        return
+    try:
+        stream = target.open("a", encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot write the results file {target}: {error}") from error
+    with stream:
+        yield stream
 
 
 def _snapshot(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:

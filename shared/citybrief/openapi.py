@@ -202,7 +202,10 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
                         "title": {"type": "string"},
                         "url": {"type": "string", "format": "uri"},
                         "coordinates": _nullable(_ref("Coordinates")),
-                        "timezone": _nullable(_ref("Timezone")),
+                        "timezone": {
+                            "type": ["string", "null"],
+                            "description": "IANA time zone name, e.g. Europe/Paris",
+                        },
                         "sentiment": {
                             **_ref("SentimentScore"),
                             "required": ["polarity", "subjectivity", "label"],

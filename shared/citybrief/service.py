@@ -223,6 +223,7 @@ def _map_in_context(fn: Callable[[str], dict[str, Any]], items: list[str]) -> li
             try:
                 results.append(future.result())
             except CitybriefError as exc:
+                pool.shutdown(cancel_futures=True)  # the answer is an error: stop fetching
                 exc.detail = f"{item}: {exc.detail}"
                 raise
         return results
