@@ -21,10 +21,20 @@ by ``citybrief.http.App``; this module only converts. Its own decisions:
 * Logs are Cloud Logging structured JSON on stdout, one object per line (see
   ``CloudLoggingFormatter``); tracebacks go to ``stack_trace`` for Error Reporting and
   never into a response.
+
+``citybrief_pubsub`` is the batch path (``--entry-point=citybrief_pubsub
+--trigger-topic=TOPIC``): a CloudEvent function, so it takes Eventarc's
+``google.cloud.pubsub.topic.v1.messagePublished`` events and, through
+functions-framework's conversion, a plain Pub/Sub push request too. Each message's
+cities go through ``citybrief.jobs``; every result, good or bad, becomes a Firestore
+document (see ``store_results``). Only a failure to store raises, because only that is
+worth the platform's retry (which ``gcloud functions deploy --retry`` enables).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import os
@@ -34,14 +44,18 @@ import traceback
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final
 
 import flask
 import functions_framework
+from cloudevents.http import CloudEvent
 from werkzeug.datastructures import Headers
 
+from citybrief.errors import BadInput
 from citybrief.http import MAX_BODY_BYTES, App, Request, query_from_pairs
-from citybrief.logs import RequestIdFilter
+from citybrief.jobs import Result, process_message, record_id
+from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 
@@ -240,3 +254,99 @@ def citybrief_http(request: flask.Request) -> flask.Response:
     finally:
         _TRACE.reset(token)
     return RawResponse(response.body, response.status, response.headers)
+
+
+# --- batch path: Pub/Sub -> briefs in Firestore ------------------------------------------
+
+# Bounded, unlike the client's default (which retries an unreachable service for minutes):
+# past this the invocation fails and Pub/Sub redelivers, instead of hanging to its timeout.
+STORE_TIMEOUT: Final = 10.0
+log = logging.getLogger("citybrief.gcp")
+
+
+@lru_cache(maxsize=1)
+def batch_service() -> BriefService:
+    """One service per instance, built on the first message (not at import)."""
+    return BriefService(settings)
+
+
+@lru_cache(maxsize=1)
+def firestore_client() -> Any:
+    """One client per instance; the SDK is imported only here, so the HTTP function's
+    cold start never loads it. Honours FIRESTORE_EMULATOR_HOST."""
+    from google.cloud import firestore
+
+    return firestore.Client(project=PROJECT)
+
+
+def pubsub_payload(message: Any) -> bytes | BadInput:
+    """The message's bytes (``data`` is base64 in both event formats), or why there are none."""
+    data = message.get("data") if isinstance(message, dict) else None
+    if not isinstance(data, str):
+        return BadInput("The Pub/Sub message has no data.")
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        return BadInput("The Pub/Sub message data is not valid base64.")
+
+
+def store_results(results: list[Result], message_id: str, published_at: str | None) -> None:
+    """Write every result in one atomic batch; raise if that fails, so Pub/Sub retries.
+
+    Ids come from ``jobs.record_id``: a redelivered message overwrites its own documents.
+    ``updated_at`` is the server's commit time.
+    """
+    from google.api_core.retry import Retry, if_transient_error
+    from google.cloud import firestore
+
+    client = firestore_client()
+    collection = client.collection(settings.briefs_collection)
+    batch = client.batch()
+    for index, result in enumerate(results):
+        document = {
+            **result,
+            "message_id": message_id,
+            "published_at": published_at,
+            "updated_at": firestore.SERVER_TIMESTAMP,
+        }
+        batch.set(collection.document(record_id(result, message_id, index)), document)
+    retry = Retry(predicate=if_transient_error, initial=0.2, maximum=2.0, timeout=STORE_TIMEOUT)
+    batch.commit(retry=retry, timeout=STORE_TIMEOUT)
+
+
+@functions_framework.cloud_event
+def citybrief_pubsub(cloud_event: CloudEvent) -> None:
+    """Pub/Sub entry point: brief the message's cities and store one document per city.
+
+    Bad messages and unknown cities are stored as records and the event is acknowledged;
+    an exception (the store failing) makes the platform redeliver the message.
+    """
+    data = cloud_event.data if isinstance(cloud_event.data, dict) else {}
+    message = data.get("message")
+    message = message if isinstance(message, dict) else {}
+    message_id = str(message.get("messageId") or cloud_event["id"])
+    published_at = message.get("publishTime") or cloud_event.get("time")
+    token = REQUEST_ID.set(message_id)
+    try:
+        payload = pubsub_payload(message)
+        if isinstance(payload, BadInput):
+            results: list[Result] = [
+                {"city": None, "lang": None, "status": "bad_input", "error": payload.problem()}
+            ]
+        else:
+            service = batch_service()
+            results = process_message(payload, service.brief)
+        for result in results:
+            log.info(
+                "batch result %s for %r",
+                result["status"],
+                result["city"],
+                extra={"status": result["status"], "city": result["city"]},
+            )
+        store_results(results, message_id, published_at)
+        log.info("stored %d result(s)", len(results), extra={"source": cloud_event["source"]})
+    except Exception:
+        log.exception("batch message not stored; the platform may redeliver it")
+        raise
+    finally:
+        REQUEST_ID.reset(token)

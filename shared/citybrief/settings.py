@@ -73,6 +73,12 @@ class Settings:
     log_level: str = "INFO"
     # Azure only: the host's key check on /brief and /compare (health/openapi stay open).
     auth_level: str = "function"
+    # GCP batch path only: the Firestore collection the Pub/Sub function writes briefs to.
+    briefs_collection: str = "briefs"
+    # Azure batch path only: the queue the queue-triggered function listens on (unset:
+    # no such function is registered) and the blob container it writes briefs to.
+    queue_name: str | None = None
+    blob_container: str = "briefs"
 
     @property
     def user_agent(self) -> str:
@@ -100,6 +106,9 @@ class Settings:
             platform=defaults.get("platform", base.platform),
             log_level=(env.get("CITYBRIEF_LOG_LEVEL") or base.log_level).upper(),
             auth_level=_auth_level(env, base.auth_level),
+            briefs_collection=env.get("CITYBRIEF_BRIEFS_COLLECTION") or base.briefs_collection,
+            queue_name=env.get("CITYBRIEF_QUEUE_NAME") or None,
+            blob_container=env.get("CITYBRIEF_BLOB_CONTAINER") or base.blob_container,
         )
 
 

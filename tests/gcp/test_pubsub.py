@@ -1,0 +1,251 @@
+"""The Pub/Sub batch function end to end: real functions-framework, Firestore and Pub/Sub.
+
+``citybrief_pubsub`` runs as deployed (``--signature-type cloudevent``) over the fake
+wiki and writes to the Firestore emulator. The direct tests POST CloudEvents to it, so a
+failure there is ours, not the Pub/Sub emulator's; the last test goes the whole way: a
+push subscription on the Pub/Sub emulator delivers the legacy push JSON
+``{"message": ..., "subscription": ...}``, which functions-framework converts into a
+``google.cloud.pubsub.topic.v1.messagePublished`` CloudEvent.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.emulators import GCP_PROJECT, Emulator, free_port
+from tests.fakewiki import FakeWiki
+from tests.gcp.conftest import SOURCE_DIR, FunctionServer, start_function_server
+
+EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished"
+POLL_SECONDS = 30.0
+
+
+def server_env(wiki: FakeWiki, firestore_host: str, collection: str) -> dict[str, str]:
+    return {
+        "FIRESTORE_EMULATOR_HOST": firestore_host,
+        "GOOGLE_CLOUD_PROJECT": GCP_PROJECT,
+        "CITYBRIEF_WIKI_API": wiki.api_url,
+        "CITYBRIEF_CACHE": "none",
+        "CITYBRIEF_BRIEFS_COLLECTION": collection,
+        "CITYBRIEF_MAX_RETRIES": "0",
+    }
+
+
+@pytest.fixture
+def batch_server(
+    fake_wiki: FakeWiki, firestore_emulator: Emulator, firestore_collection: str, tmp_path: Path
+) -> Iterator[FunctionServer]:
+    """citybrief_pubsub writing to a fresh collection of the Firestore emulator."""
+    env = server_env(
+        fake_wiki, firestore_emulator.env["FIRESTORE_EMULATOR_HOST"], firestore_collection
+    )
+    with start_function_server(
+        env,
+        "citybrief_pubsub",
+        "cloudevent",
+        log_path=tmp_path / "functions-framework.log",
+        ready_path=None,  # a CloudEvent function has no GET route: any answer means "up"
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def briefs(firestore_collection: str) -> Any:
+    """The collection the server writes to, read through the real SDK."""
+    from google.cloud import firestore
+
+    return firestore.Client(project=GCP_PROJECT).collection(firestore_collection)
+
+
+def pubsub_body(message: Any, message_id: str) -> dict[str, Any]:
+    """The push JSON Pub/Sub sends, and Eventarc's CloudEvent ``data`` (same shape)."""
+    raw = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return {
+        "message": {
+            "data": base64.b64encode(raw).decode(),
+            "messageId": message_id,
+            "publishTime": "2026-01-01T00:00:00Z",
+        },
+        "subscription": f"projects/{GCP_PROJECT}/subscriptions/citybrief-test",
+    }
+
+
+def post(server: FunctionServer, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(
+        server.url + "/", data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def binary_event(server: FunctionServer, message: Any, message_id: str) -> tuple[int, str]:
+    """A binary-mode CloudEvent (ce-* headers), as Eventarc delivers it."""
+    headers = {
+        "Content-Type": "application/json",
+        "ce-specversion": "1.0",
+        "ce-id": message_id,
+        "ce-source": f"//pubsub.googleapis.com/projects/{GCP_PROJECT}/topics/citybrief",
+        "ce-type": EVENT_TYPE,
+        "ce-time": "2026-01-01T00:00:00Z",
+    }
+    return post(server, pubsub_body(message, message_id), headers)
+
+
+def wait_for(read: Callable[[], dict[str, Any]], count: int) -> dict[str, Any]:
+    """Poll until ``read`` returns ``count`` documents (bounded: POLL_SECONDS)."""
+    deadline = time.monotonic() + POLL_SECONDS
+    found = read()
+    while len(found) < count and time.monotonic() < deadline:
+        time.sleep(0.25)
+        found = read()
+    return found
+
+
+def documents(collection: Any) -> dict[str, dict[str, Any]]:
+    return {snapshot.id: snapshot.to_dict() for snapshot in collection.stream()}
+
+
+# --- direct CloudEvents (no Pub/Sub) -------------------------------------------------------
+
+
+def test_binary_cloud_event_stores_the_brief(batch_server: FunctionServer, briefs: Any) -> None:
+    # GIVEN the function and an Eventarc-style binary CloudEvent for Chicago
+    # WHEN it is delivered
+    status, _ = binary_event(batch_server, {"city": "Chicago", "sentences": 2}, "direct-1")
+    # THEN it is acknowledged and Chicago's brief is stored under its language and title
+    assert status == 200
+    document = briefs.document("en:Chicago").get().to_dict()
+    assert document["status"] == "ok"
+    assert document["brief"]["title"] == "Chicago"
+    assert len(document["brief"]["summary"]) <= 2
+    assert document["message_id"] == "direct-1"
+    assert document["published_at"] == "2026-01-01T00:00:00Z"
+    assert document["updated_at"] is not None
+    # AND the log lines are Cloud Logging JSON carrying the message id
+    lines = [e for e in batch_server.log_entries() if e.get("status") == "ok"]
+    assert lines and lines[0]["logging.googleapis.com/labels"] == {"request_id": "direct-1"}
+
+
+def test_structured_cloud_event_records_each_city(
+    batch_server: FunctionServer, briefs: Any
+) -> None:
+    # GIVEN a structured-mode CloudEvent (the whole event as JSON) naming three cities
+    body = pubsub_body({"cities": ["Lisbon", "Qwxzyville Nonexistent", "Springfield"]}, "s-1")
+    event = {
+        "specversion": "1.0",
+        "id": "s-1",
+        "source": f"//pubsub.googleapis.com/projects/{GCP_PROJECT}/topics/citybrief",
+        "type": EVENT_TYPE,
+        "datacontenttype": "application/json",
+        "data": body,
+    }
+    # WHEN it is delivered
+    status, _ = post(batch_server, event, {"Content-Type": "application/cloudevents+json"})
+    # THEN every city has its own document and status, and the event is acknowledged
+    assert status == 200
+    stored = documents(briefs)
+    assert stored["en:Lisbon"]["status"] == "ok"
+    missing = stored["en:query:qwxzyville%20nonexistent"]
+    assert missing["status"] == "not_found"
+    assert missing["city"] == "Qwxzyville Nonexistent"
+    assert missing["error"]["status"] == 404
+    assert stored["en:query:springfield"]["status"] == "ambiguous"
+
+
+@pytest.mark.parametrize("message", [b"not json", {"city": "Chicago", "colour": "red"}])
+def test_bad_message_is_recorded_and_acknowledged(
+    batch_server: FunctionServer, briefs: Any, message: Any
+) -> None:
+    # GIVEN a message that can never succeed
+    # WHEN it is delivered
+    status, _ = binary_event(batch_server, message, "bad-1")
+    # THEN it is acknowledged (no redelivery loop) and recorded against the message
+    assert status == 200
+    document = briefs.document("message:bad-1:0").get().to_dict()
+    assert document["status"] == "bad_input"
+    assert document["error"]["type"].endswith("/bad-input")
+
+
+def test_store_down_fails_the_event_so_it_is_redelivered(
+    fake_wiki: FakeWiki, tmp_path: Path
+) -> None:
+    # GIVEN the function pointed at a Firestore that does not answer
+    env = server_env(fake_wiki, f"127.0.0.1:{free_port()}", "unreachable")
+    with start_function_server(
+        env, "citybrief_pubsub", "cloudevent", log_path=tmp_path / "ff.log", ready_path=None
+    ) as server:
+        # WHEN an event arrives
+        began = time.monotonic()
+        status, _ = binary_event(server, {"city": "Chicago"}, "down-1")
+        took = time.monotonic() - began
+        # THEN it fails with a 500 (Pub/Sub/Eventarc retry it), within the store's bound
+        assert status == 500
+        assert took < 30
+        errors = [e for e in server.log_entries() if e.get("severity") == "ERROR"]
+        assert errors and "stack_trace" in errors[0]
+
+
+def test_http_entry_point_does_not_import_firestore() -> None:
+    # GIVEN main.py imported as the HTTP function's cold start does
+    code = "import sys, main; print('google.cloud.firestore' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=SOURCE_DIR, capture_output=True, text=True, check=True
+    )
+    # THEN the Firestore SDK has not been loaded
+    assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+# --- the whole way: Pub/Sub emulator push -> functions-framework -> Firestore ---------------
+
+
+def test_pubsub_push_subscription_delivers_to_the_function(
+    batch_server: FunctionServer, briefs: Any, pubsub_project: str
+) -> None:
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
+
+    # GIVEN a topic and a push subscription whose endpoint is the function's URL
+    suffix = uuid.uuid4().hex[:8]
+    publisher = pubsub_v1.PublisherClient()
+    subscriber = pubsub_v1.SubscriberClient()
+    topic = publisher.topic_path(pubsub_project, f"citybrief-requests-{suffix}")
+    subscription = subscriber.subscription_path(pubsub_project, f"citybrief-push-{suffix}")
+    publisher.create_topic(name=topic)
+    subscriber.create_subscription(
+        name=subscription,
+        topic=topic,
+        push_config={"push_endpoint": batch_server.url + "/"},
+        ack_deadline_seconds=60,
+    )
+    try:
+        # WHEN two messages are published
+        ids = [
+            publisher.publish(topic, json.dumps(message).encode()).result(timeout=10)
+            for message in ({"city": "Chicago"}, {"cities": ["Lisbon", "Qwxzyville Nonexistent"]})
+        ]
+        # THEN the documents land in Firestore (bounded wait)
+        stored = wait_for(lambda: documents(briefs), 3)
+    finally:
+        subscriber.delete_subscription(subscription=subscription)
+        publisher.delete_topic(topic=topic)
+    assert set(stored) == {"en:Chicago", "en:Lisbon", "en:query:qwxzyville%20nonexistent"}, (
+        f"pushed documents: {sorted(stored)}; function log:\n{batch_server.output()[-3000:]}"
+    )
+    assert stored["en:Chicago"]["brief"]["title"] == "Chicago"
+    assert stored["en:Chicago"]["message_id"] == ids[0]
+    assert stored["en:query:qwxzyville%20nonexistent"]["status"] == "not_found"
+    assert stored["en:Lisbon"]["message_id"] == ids[1]
