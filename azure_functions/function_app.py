@@ -23,19 +23,56 @@ Every route, check, CORS header and error comes from the shared core
   trace as ``customDimensions.InvocationId``; the worker forwards log *messages* only
   (``extra`` fields are dropped), so that shared id is the correlation key.
 
+Batch path (``queue_briefs``): a queue trigger on ``%CITYBRIEF_QUEUE_NAME%`` through the
+``AzureWebJobsStorage`` connection. ``citybrief.jobs`` owns the message format and the
+per-city records; this module only stores them and decides what is worth a retry:
+
+* Registered only when ``CITYBRIEF_QUEUE_NAME`` is set (the ARM template and
+  local.settings.json.example set it): the host refuses to start the whole app, HTTP
+  included, over a binding expression naming a missing setting.
+* One container (``CITYBRIEF_BLOB_CONTAINER``, default ``briefs``, as in the template),
+  two prefixes: ``briefs/<lang>/<title>.json`` holds the brief document (two names for
+  one city share a blob) and ``errors/<lang>/<city>.json`` the failure record plus the
+  message id and dequeue count. The fixed ``briefs/`` prefix is needed because
+  ``errors`` itself passes the language-code pattern. Blobs are written with the storage
+  SDK, not an output binding: a binding names one blob per invocation, a message yields
+  up to ten. A redelivered message overwrites the same names.
+* Permanent outcomes (bad message, bad name, not found, ambiguous, internal bug) are
+  recorded and the message completes: a retry cannot change them. Transient ones
+  (Wikipedia 429/502/503/504, storage errors) raise, so the host redelivers after
+  ``visibilityTimeout``; the briefs that worked are stored on every attempt. On the last
+  attempt (``dequeue_count`` reaches host.json's ``maxDequeueCount``) the transient
+  failures are recorded under ``errors/`` with ``"poisoned": true`` and the function still
+  raises, so the host moves the message to ``<queue>-poison``, ready to be replayed.
+* host.json sets ``messageEncoding: none``: senders put plain JSON text, not Base64.
+
 No ``from __future__ import annotations`` here: the worker reads the functions'
-annotations as real types to bind ``req`` and ``context``.
+annotations as real types to bind ``req``, ``msg`` and ``context``.
 """
 
+import contextlib
+import functools
+import hashlib
+import json
 import logging
+import os
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import azure.functions as func
 
+from citybrief.batch import city_key
 from citybrief.http import App, Request, Response, query_from_pairs
-from citybrief.logs import RequestIdFilter
+from citybrief.jobs import process_message
+from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.service import BriefService
 from citybrief.settings import Settings
+from citybrief.validation import CITY_MAX_LENGTH
 
 # Every method the host can route; the core decides which ones a path accepts.
 ALL_METHODS = [
@@ -143,3 +180,224 @@ def catch_all(req: func.HttpRequest, context: func.Context) -> func.HttpResponse
     The host prefers literal routes, so this only sees paths no function above claims.
     """
     return serve(req, context, "/" + req.route_params.get("path", ""))
+
+
+# -- batch path: queue messages in, blobs out ------------------------------------------
+
+QUEUE_CONNECTION = "AzureWebJobsStorage"
+BRIEFS_PREFIX = "briefs"
+ERRORS_PREFIX = "errors"
+# Problem statuses a later attempt may not see again: rate limiting, Wikipedia down or slow.
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+# The host's own default when host.json names none.
+DEFAULT_MAX_DEQUEUE_COUNT = 5
+# Short, and few quick retries (the SDK's default backoff starts at 15 s): a storage
+# outage fails the attempt well inside functionTimeout, and the host's redelivery retries.
+BLOB_CONNECT_TIMEOUT = 5
+BLOB_READ_TIMEOUT = 20
+BLOB_RETRIES = 2
+BLOB_BACKOFF = 1  # seconds before the first retry; then + 2**n
+HOST_JSON = Path(__file__).with_name("host.json")
+
+log = logging.getLogger("citybrief.azure")
+_tag_request_ids()  # again, now that this logger exists
+
+
+def _max_dequeue_count(host_json: Path = HOST_JSON) -> int:
+    """host.json's ``extensions.queues.maxDequeueCount``, the one source of truth, so
+    the function knows which attempt the host will poison after."""
+    try:
+        queues = json.loads(host_json.read_text(encoding="utf-8"))["extensions"]["queues"]
+        return int(queues.get("maxDequeueCount", DEFAULT_MAX_DEQUEUE_COUNT))
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEFAULT_MAX_DEQUEUE_COUNT
+
+
+MAX_DEQUEUE_COUNT = _max_dequeue_count()
+
+
+class TransientBatchError(RuntimeError):
+    """Raised so the host redelivers the message (or, on the last attempt, poisons it)."""
+
+
+@functools.cache
+def jobs_service() -> BriefService:
+    """The batch path's service, built on the first message (the NLP stack is slow to
+    import); separate from the HTTP core's so neither path reaches into the other."""
+    return BriefService(settings)
+
+
+@functools.cache
+def briefs_container() -> Any:
+    """A ``ContainerClient`` for the briefs container, created if absent (Azurite, local).
+
+    ``AzureWebJobsStorage`` as a connection string when set (Azurite, local.settings);
+    otherwise the identity-based form the ARM template uses (``__accountName`` or
+    ``__blobServiceUri``, ``__clientId``) with a managed identity.
+    """
+    from azure.core.exceptions import ResourceExistsError
+    from azure.storage.blob import BlobServiceClient
+
+    connection = os.environ.get(QUEUE_CONNECTION)
+    if connection:
+        service = BlobServiceClient.from_connection_string(
+            connection,
+            connection_timeout=BLOB_CONNECT_TIMEOUT,
+            read_timeout=BLOB_READ_TIMEOUT,
+            retry_total=BLOB_RETRIES,
+            initial_backoff=BLOB_BACKOFF,
+            increment_base=2,
+            random_jitter_range=1,
+        )
+    else:
+        account = os.environ.get(f"{QUEUE_CONNECTION}__accountName")
+        url = os.environ.get(f"{QUEUE_CONNECTION}__blobServiceUri") or (
+            f"https://{account}.blob.core.windows.net" if account else None
+        )
+        if not url:
+            raise RuntimeError(
+                f"{QUEUE_CONNECTION} (a connection string) or {QUEUE_CONNECTION}__accountName "
+                "must be set for the batch path to store briefs"
+            )
+        from azure.identity import ManagedIdentityCredential
+
+        credential = ManagedIdentityCredential(
+            client_id=os.environ.get(f"{QUEUE_CONNECTION}__clientId")
+        )
+        service = BlobServiceClient(
+            url,
+            credential=credential,
+            connection_timeout=BLOB_CONNECT_TIMEOUT,
+            read_timeout=BLOB_READ_TIMEOUT,
+            retry_total=BLOB_RETRIES,
+            initial_backoff=BLOB_BACKOFF,
+            increment_base=2,
+            random_jitter_range=1,
+        )
+    container = service.get_container_client(settings.blob_container)
+    with contextlib.suppress(ResourceExistsError):
+        container.create_container()
+    return container
+
+
+# Characters that would nest ("/", "\\"), end the URL path ("?", "#") or make the
+# encoding ambiguous ("%"); a leading "_" is kept for names citybrief makes up.
+_ESCAPE = frozenset("/\\?#%")
+
+
+def path_segment(text: str) -> str:
+    """``text`` as one readable blob-name segment: Unicode kept, risky characters and
+    control/format characters percent-encoded (so the mapping is reversible), long
+    names cut and suffixed with a hash so they stay unique and under the name limit."""
+    if len(text) > CITY_MAX_LENGTH:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        text = f"{text[:CITY_MAX_LENGTH]}~{digest}"
+    out = []
+    for index, char in enumerate(text):
+        risky = char in _ESCAPE or unicodedata.category(char) in {"Cc", "Cf", "Cs", "Zl", "Zp"}
+        if risky or (index == 0 and char in "_."):
+            out.append("".join(f"%{b:02X}" for b in char.encode("utf-8", "surrogatepass")))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def blob_name(result: Mapping[str, Any], message_id: str, index: int) -> str:
+    """Where a ``citybrief.jobs`` record is stored (see the module notes).
+
+    ok: ``briefs/<lang>/<title>.json``. Otherwise ``errors/<lang>/<city>.json`` with the
+    city folded as ``citybrief.batch`` folds it (so retries overwrite one record);
+    without a city or a valid language ``errors/_message/<message id>-<index>.json``.
+    """
+    brief = result.get("brief")
+    if result.get("status") == "ok" and isinstance(brief, Mapping):
+        folder, title = path_segment(str(brief["lang"])), path_segment(str(brief["title"]))
+        return f"{BRIEFS_PREFIX}/{folder}/{title}.json"
+    city, lang = result.get("city"), result.get("lang")
+    if isinstance(city, str) and city_key(city) and isinstance(lang, str):
+        return f"{ERRORS_PREFIX}/{path_segment(lang)}/{path_segment(city_key(city))}.json"
+    return f"{ERRORS_PREFIX}/_message/{path_segment(message_id)}-{index}.json"
+
+
+def is_transient(result: Mapping[str, Any]) -> bool:
+    """A ``failed`` record whose problem another attempt might not meet (not a bug)."""
+    error = result.get("error")
+    return (
+        result.get("status") == "failed"
+        and isinstance(error, Mapping)
+        and error.get("status") in TRANSIENT_STATUSES
+    )
+
+
+def _write(container: Any, name: str, document: Mapping[str, Any]) -> None:
+    """Overwrite ``name`` with UTF-8 JSON: a redelivered message rewrites, never fails."""
+    from azure.storage.blob import ContentSettings
+
+    container.upload_blob(
+        name,
+        json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),
+        overwrite=True,
+        content_settings=ContentSettings(content_type="application/json; charset=utf-8"),
+    )
+
+
+def store_results(
+    results: list[dict[str, Any]], msg: func.QueueMessage, container: Any
+) -> list[dict[str, Any]]:
+    """Write every record this attempt should keep; return the transient ones.
+
+    Transient failures are written only on the last attempt (earlier ones are retried, and
+    a record would then go stale); everything else is written on every attempt.
+    """
+    message_id = msg.id or "unknown"
+    attempt = msg.dequeue_count or 1
+    last = attempt >= MAX_DEQUEUE_COUNT
+    transient = [r for r in results if is_transient(r)]
+    for index, result in enumerate(results):
+        retry = is_transient(result)
+        name = blob_name(result, message_id, index)
+        if result.get("status") == "ok":
+            _write(container, name, result["brief"])
+        elif retry and not last:
+            continue
+        else:
+            _write(
+                container,
+                name,
+                {
+                    **result,
+                    "message_id": message_id,
+                    "dequeue_count": attempt,
+                    "max_dequeue_count": MAX_DEQUEUE_COUNT,
+                    "poisoned": retry,
+                    "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                },
+            )
+    return transient
+
+
+if settings.queue_name:
+
+    @app.queue_trigger(
+        arg_name="msg", queue_name="%CITYBRIEF_QUEUE_NAME%", connection=QUEUE_CONNECTION
+    )
+    def queue_briefs(msg: func.QueueMessage, context: func.Context) -> None:
+        """Brief each city of one message into blobs; raise only for what a retry can fix."""
+        token = REQUEST_ID.set(str(getattr(context, "invocation_id", "") or msg.id or ""))
+        try:
+            results = process_message(msg.get_body(), jobs_service().brief)
+            transient = store_results(results, msg, briefs_container())
+            counts = Counter(r["status"] for r in results)
+            log.info(
+                "queue message %s attempt %s: %s",
+                msg.id,
+                msg.dequeue_count,
+                ", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
+            )
+            if transient:
+                raise TransientBatchError(
+                    f"{len(transient)} of {len(results)} cities failed upstream on attempt "
+                    f"{msg.dequeue_count or 1} of {MAX_DEQUEUE_COUNT}; the host retries"
+                )
+        finally:
+            REQUEST_ID.reset(token)

@@ -17,7 +17,7 @@ import pytest
 from citybrief.http import App
 from citybrief.service import BriefService
 from citybrief.settings import Settings
-from tests.contract.driver_azure import InvocationContext, load_function_app
+from tests.contract.driver_azure import InvocationContext, http_functions, load_function_app
 
 Invoke = Callable[..., tuple[func.HttpResponse, InvocationContext]]
 
@@ -31,8 +31,9 @@ def function_app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 @pytest.fixture
 def functions(function_app: ModuleType) -> dict[str, func.Function]:
-    """The app indexed the way the worker reports it to the host, by function name."""
-    return {f.get_function_name() or "": f for f in function_app.app.get_functions()}
+    """The app's HTTP functions as the worker reports them to the host, by name."""
+    indexed = http_functions(function_app.app.get_functions())
+    return {f.get_function_name() or "": f for f in indexed}
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from citybrief.errors import PROBLEM_BASE
 from citybrief.http import JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE
 from citybrief.logs import REQUEST_ID
 from tests.azure.conftest import Invoke
-from tests.contract.driver_azure import load_function_app, to_reply, trigger
+from tests.contract.driver_azure import http_functions, load_function_app, to_reply, trigger
 
 API = "http://localhost:7071/api"
 ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"}
@@ -38,7 +38,8 @@ def body(response: func.HttpResponse) -> Any:
 
 
 def auth_levels(module: Any) -> dict[str, str]:
-    return {f.get_function_name(): trigger(f)["authLevel"] for f in module.app.get_functions()}
+    indexed = http_functions(module.app.get_functions())
+    return {f.get_function_name(): trigger(f)["authLevel"] for f in indexed}
 
 
 # -- indexing -------------------------------------------------------------------------

@@ -100,10 +100,19 @@ class _Trace(func._abc.TraceContext):
         return {}
 
 
+def _bindings(function: func.Function) -> list[dict[str, Any]]:
+    """The bindings as the worker sends them to the host (raw JSON)."""
+    return [json.loads(raw) for raw in function.get_raw_bindings()]
+
+
 def trigger(function: func.Function) -> dict[str, Any]:
-    """The httpTrigger binding as the worker sends it to the host (raw JSON bindings)."""
-    bindings = [json.loads(raw) for raw in function.get_raw_bindings()]
-    return next(b for b in bindings if b["type"] == "httpTrigger")
+    """The function's httpTrigger binding."""
+    return next(b for b in _bindings(function) if b["type"] == "httpTrigger")
+
+
+def http_functions(functions: list[func.Function]) -> list[func.Function]:
+    """The HTTP-triggered functions (the app also has a queue trigger when configured)."""
+    return [f for f in functions if any(b["type"] == "httpTrigger" for b in _bindings(f))]
 
 
 def resolve(functions: list[func.Function], path: str) -> tuple[func.Function, dict[str, str]]:
@@ -165,7 +174,7 @@ def invoke(functions: list[func.Function], call: Call) -> Reply:
 def azure_driver(env: dict[str, str]) -> Iterator[Any]:
     """The function app with its core App swapped for one built from ``env``."""
     module: Any = load_function_app()
-    functions = module.app.get_functions()
+    functions = http_functions(module.app.get_functions())
     settings = Settings.from_env(env, platform="azure")
     original = module.core
     module.core = App(lambda: BriefService(settings), settings)
