@@ -6,6 +6,7 @@ scripts/lint_iac.sh runs it (make lint).
 
 from __future__ import annotations
 
+import json
 import subprocess
 from typing import Any
 
@@ -15,6 +16,28 @@ from cfnlint.decode import cfn_yaml
 from .conftest import ROOT, venv_tool
 
 TEMPLATE = ROOT / "aws_lambda" / "template.yaml"
+ASL = ROOT / "aws_lambda" / "statemachine" / "batch.asl.json"
+RETRYABLE_LAMBDA_ERRORS = {
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+}
+# Documented exceptions to "no wildcard resources": actions with no resource-level permissions.
+WILDCARD_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +73,18 @@ def test_is_a_sam_template(template: dict[str, Any]) -> None:
 
 def test_parameters(template: dict[str, Any]) -> None:
     params = template["Parameters"]
-    for name in ("Stage", "CorsOrigins", "WikiContact", "EnableFunctionUrl", "LogRetentionDays"):
+    for name in (
+        "Stage",
+        "CorsOrigins",
+        "WikiContact",
+        "EnableFunctionUrl",
+        "LogRetentionDays",
+        "MapMaxConcurrency",
+        "ResultsRetentionDays",
+    ):
         assert name in params, name
+    # Wikimedia etiquette: a batch briefs a couple of cities at a time by default
+    assert params["MapMaxConcurrency"]["Default"] <= 4
     assert params["EnableFunctionUrl"]["Default"] == "false"
     assert params["CorsOrigins"]["Type"] == "CommaDelimitedList"
 
@@ -80,10 +113,8 @@ def test_environment(template: dict[str, Any]) -> None:
     ):
         assert name in env, name
     assert env["CITYBRIEF_CONTACT"] == {"Ref": "WikiContact"}
-    # memory cache unless a DynamoDB table is configured
-    cache = env["CITYBRIEF_CACHE"]["Fn::If"]
-    assert cache[0] == "HasCacheTable"
-    assert cache[2] == "memory"
+    # the stack's own DynamoDB table, shared by every container
+    assert env["CITYBRIEF_CACHE"] == {"Fn::Sub": "dynamodb://${CacheTable}"}
 
 
 def test_http_api_throttling_and_cors(template: dict[str, Any]) -> None:
@@ -155,12 +186,118 @@ def test_least_privilege(template: dict[str, Any]) -> None:
         actions = as_list(statement["Action"])
         assert all("*" not in action for action in actions), actions
         if "*" in as_list(statement["Resource"]):
-            # documented exception: X-Ray has no resource-level permissions
-            assert set(actions) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+            # documented exceptions: X-Ray and Step Functions' log delivery
+            assert set(actions) <= WILDCARD_ACTIONS, actions
     logs = next(s for s in statements if "logs:PutLogEvents" in s["Action"])
     assert logs["Resource"] == {"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}
-    assert "X-Ray" in TEMPLATE.read_text(encoding="utf-8")  # the exception is commented
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert "X-Ray" in text  # the exceptions are commented
+    assert "log delivery" in text
+
+
+def role_statements(template: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    policies = template["Resources"][role]["Properties"]["Policies"]
+    return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+
+
+def test_function_may_only_get_and_put_cache_items(template: dict[str, Any]) -> None:
+    dynamodb = [
+        s
+        for s in role_statements(template, "FunctionRole")
+        if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+    ]
+    assert len(dynamodb) == 1
+    assert sorted(dynamodb[0]["Action"]) == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    assert dynamodb[0]["Resource"] == {"Fn::GetAtt": ["CacheTable", "Arn"]}
+
+
+def test_state_machine_role_is_least_privilege(template: dict[str, Any]) -> None:
+    role = template["Resources"]["StateMachineRole"]["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "states.amazonaws.com"}
+    statements = role_statements(template, "StateMachineRole")
+    by_action = {a: s for s in statements for a in as_list(s["Action"])}
+    # the brief function (and its versions/aliases) only
+    assert by_action["lambda:InvokeFunction"]["Resource"] == [
+        {"Fn::GetAtt": ["CityBriefFunction", "Arn"]},
+        {"Fn::Sub": "${CityBriefFunction.Arn}:*"},
+    ]
+    # writes under results/ only; no reads, no deletes
+    assert by_action["s3:PutObject"]["Resource"] == {"Fn::Sub": "${ResultsBucket.Arn}/results/*"}
+    assert not [a for a in by_action if a.startswith("s3:") and a != "s3:PutObject"]
+    assert not [a for a in by_action if a.startswith("dynamodb:")]
+
+
+def test_cache_table_matches_dynamodb_cache(template: dict[str, Any]) -> None:
+    # DynamoDbCache: pk (S) key, expires_at (N, epoch seconds) as the TTL attribute
+    (table,) = resources_of(template, "AWS::DynamoDB::Table").values()
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": "pk", "AttributeType": "S"}]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_results_bucket_is_private_encrypted_and_expiring(template: dict[str, Any]) -> None:
+    bucket = template["Resources"]["ResultsBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    (sse,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert "VersioningConfiguration" not in bucket
+    expire = next(
+        r for r in bucket["LifecycleConfiguration"]["Rules"] if r["Id"] == "expire-results"
+    )
+    assert expire["Prefix"] == "results/"
+    assert expire["ExpirationInDays"] == {"Ref": "ResultsRetentionDays"}
+
+
+def test_state_machine_resource(template: dict[str, Any]) -> None:
+    (machine,) = resources_of(template, "AWS::Serverless::StateMachine").values()
+    props = machine["Properties"]
+    assert props["Type"] == "STANDARD"
+    assert (TEMPLATE.parent / props["DefinitionUri"]).resolve() == ASL
+    assert props["DefinitionSubstitutions"] == {
+        "BriefFunctionArn": {"Fn::GetAtt": ["CityBriefFunction", "Arn"]},
+        "ResultsBucket": {"Ref": "ResultsBucket"},
+        "MapMaxConcurrency": {"Ref": "MapMaxConcurrency"},
+    }
+    assert props["Role"] == {"Fn::GetAtt": ["StateMachineRole", "Arn"]}
+    assert props["Tracing"] == {"Enabled": True}
+    (destination,) = props["Logging"]["Destinations"]
+    group = destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
+    assert group in resources_of(template, "AWS::Logs::LogGroup")
+
+
+def test_batch_definition(template: dict[str, Any]) -> None:
+    asl = json.loads(ASL.read_text(encoding="utf-8"))
+    states = asl["States"]
+    (briefs,) = [s for s in states.values() if s["Type"] == "Map"]
+    assert briefs["MaxConcurrencyPath"] == "$.maxConcurrency"
+    assert briefs["ItemSelector"]["city.$"] == "$$.Map.Item.Value"
+    task = briefs["ItemProcessor"]["States"]["Brief"]
+    assert task["Resource"] == "arn:aws:states:::lambda:invoke"
+    assert task["Parameters"] == {"FunctionName": "${BriefFunctionArn}", "Payload.$": "$"}
+    (retry,) = task["Retry"]
+    assert set(retry["ErrorEquals"]) == RETRYABLE_LAMBDA_ERRORS
+    assert retry["JitterStrategy"] == "FULL"
+    assert retry["MaxAttempts"] == 3
+    (catch,) = task["Catch"]
+    assert catch["ErrorEquals"] == ["States.ALL"]
+    assert catch["ResultPath"] == "$.failure"  # keeps the city next to the error
+    save = next(s for s in states.values() if s.get("End"))
+    assert save["Resource"] == "arn:aws:states:::aws-sdk:s3:putObject"
+    assert save["Parameters"]["Bucket"] == "${ResultsBucket}"
+    assert save["Parameters"]["Key.$"] == "States.Format('results/{}.json', $$.Execution.Name)"
 
 
 def test_outputs(template: dict[str, Any]) -> None:
-    assert {"ApiUrl", "FunctionName", "FunctionUrl"} <= set(template["Outputs"])
+    assert {
+        "ApiUrl",
+        "FunctionName",
+        "FunctionUrl",
+        "BatchStateMachineArn",
+        "ResultsBucketName",
+        "CacheTableName",
+    } <= set(template["Outputs"])
