@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploy citybrief to Azure Functions (Flex Consumption): the ARM template, then a zip
-# deploy of the packaged app (`make package` -> dist/azure: function_app.py, host.json,
-# citybrief/, requirements.txt).
+# deploy of the packaged app (`make package` -> dist/azure.zip: function_app.py,
+# host.json, citybrief/, requirements.txt and the dependencies already installed for
+# Linux in .python_packages, so what the tests ran is what ships).
 #
 #   azure_functions/deploy.sh [--dry-run]
 #
@@ -19,9 +20,9 @@
 #   CITYBRIEF_CACHE         cache setting passed to the app                  [memory]
 #   INSTANCE_MEMORY_MB      512 | 2048 | 4096                                   [2048]
 #   MAXIMUM_INSTANCE_COUNT  scale-out ceiling (40..1000)                          [40]
-#   BUILD_REMOTE            let the platform pip-install requirements.txt      [true]
-#   SOURCE_DIR              packaged app directory                      [dist/azure]
-#   PACKAGE                 zip to deploy (built from SOURCE_DIR)   [dist/azure.zip]
+#   BUILD_REMOTE            let the platform pip-install requirements.txt     [false]
+#                           (true only for a package built with --azure-remote-build)
+#   PACKAGE                 zip to deploy, from `make package`      [dist/azure.zip]
 set -euo pipefail
 
 DRY_RUN=false
@@ -55,8 +56,7 @@ CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
 CITYBRIEF_CACHE="${CITYBRIEF_CACHE:-memory}"
 INSTANCE_MEMORY_MB="${INSTANCE_MEMORY_MB:-2048}"
 MAXIMUM_INSTANCE_COUNT="${MAXIMUM_INSTANCE_COUNT:-40}"
-BUILD_REMOTE="${BUILD_REMOTE:-true}"
-SOURCE_DIR="${SOURCE_DIR:-dist/azure}"
+BUILD_REMOTE="${BUILD_REMOTE:-false}"
 PACKAGE="${PACKAGE:-dist/azure.zip}"
 TEMPLATE="azure_functions/infra/azuredeploy.json"
 
@@ -69,8 +69,8 @@ TEMPLATE="azure_functions/infra/azuredeploy.json"
 
 if [[ "$DRY_RUN" == false ]]; then
     command -v az >/dev/null || die "az (Azure CLI) not found on PATH"
-    [[ -f "$SOURCE_DIR/function_app.py" ]] ||
-        die "$SOURCE_DIR/function_app.py not found: run 'make package' first"
+    [[ -f "$PACKAGE" ]] ||
+        die "$PACKAGE not found: run 'make package' first"
 fi
 
 # Quote like Python's shlex.quote so the dry-run output round-trips through shlex.split.
@@ -135,11 +135,7 @@ run az deployment group create \
     --only-show-errors \
     --output none
 
-# 2. Package: zip the *contents* of SOURCE_DIR (function_app.py at the zip root).
-run python3 -c 'import shutil, sys; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])' \
-    "${PACKAGE%.zip}" "$SOURCE_DIR"
-
-# 3. Code. On a brand-new app the role assignment that lets the app write its package
+# 2. Code. On a brand-new app the role assignment that lets the app write its package
 # container can take a minute to propagate: retry the upload a few times.
 ZIP_DEPLOY=(
     az functionapp deployment source config-zip
@@ -164,7 +160,7 @@ else
     done
 fi
 
-# 4. The base URL, last line on stdout.
+# 3. The base URL, last line on stdout.
 run az functionapp show \
     --resource-group "$AZURE_RESOURCE_GROUP" \
     --name "$AZURE_FUNCTIONAPP_NAME" \

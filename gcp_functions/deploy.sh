@@ -13,7 +13,8 @@
 #   RUNTIME_SA             (required) runtime service account e-mail; never the default
 #                          compute account (it has Editor on the project). Also the
 #                          identity Eventarc uses to push Pub/Sub events to the batch
-#                          function (needs roles/run.invoker + roles/eventarc.eventReceiver)
+#                          function (needs roles/run.invoker + roles/eventarc.eventReceiver);
+#                          the script grants it roles/datastore.user for the briefs
 #   GCP_REGION             region                                    [us-central1]
 #   FUNCTION_NAME          HTTP function                             [citybrief]
 #   BATCH_FUNCTION_NAME    Pub/Sub function                          [citybrief-batch]
@@ -27,7 +28,8 @@
 #   MAX_INSTANCES          cap on instances (cost guard)             [10]
 #   SOURCE_DIR             packaged source directory                 [dist/gcp]
 #   CITYBRIEF_CONTACT      contact for Wikipedia's User-Agent policy [project URL]
-#   CITYBRIEF_CORS_ORIGINS, CITYBRIEF_CACHE, CITYBRIEF_LOG_LEVEL
+#   CITYBRIEF_CORS_ORIGINS, CITYBRIEF_CACHE, CITYBRIEF_LOG_LEVEL,
+#   CITYBRIEF_BRIEFS_COLLECTION
 #                          passed through to the functions when set
 set -euo pipefail
 
@@ -127,7 +129,7 @@ ensure() {
 env_vars_flag() {
     local -a pairs=("CITYBRIEF_CONTACT=$CITYBRIEF_CONTACT")
     local name sep=","
-    for name in CITYBRIEF_CORS_ORIGINS CITYBRIEF_CACHE CITYBRIEF_LOG_LEVEL; do
+    for name in CITYBRIEF_CORS_ORIGINS CITYBRIEF_CACHE CITYBRIEF_LOG_LEVEL CITYBRIEF_BRIEFS_COLLECTION; do
         if [[ -n "${!name:-}" ]]; then
             pairs+=("$name=${!name}")
         fi
@@ -173,6 +175,10 @@ if [[ "$DEPLOY_BATCH" == true ]]; then
         --location="$FIRESTORE_LOCATION" --type=firestore-native --project="$GCP_PROJECT" --quiet
     ensure "gcloud pubsub topics describe $PUBSUB_TOPIC --project=$GCP_PROJECT" \
         gcloud pubsub topics create "$PUBSUB_TOPIC" --project="$GCP_PROJECT" --quiet
+    # The batch function writes briefs to Firestore as the runtime identity (idempotent).
+    run gcloud projects add-iam-policy-binding "$GCP_PROJECT" \
+        --member="serviceAccount:$RUNTIME_SA" --role=roles/datastore.user \
+        --condition=None --quiet
 fi
 
 run gcloud functions deploy "$FUNCTION_NAME" "${COMMON[@]}" \
@@ -186,6 +192,7 @@ if [[ "$DEPLOY_BATCH" == true ]]; then
         --entry-point=citybrief_pubsub \
         --trigger-topic="$PUBSUB_TOPIC" \
         --trigger-service-account="$RUNTIME_SA" \
+        --retry \
         --timeout="$BATCH_TIMEOUT"
 fi
 

@@ -1,36 +1,107 @@
 #!/usr/bin/env python3
 """Build the three deployable artifacts under dist/ (``make package``).
 
-* ``dist/aws``   handler.py + citybrief/ + aws_lambda/requirements.txt installed as
-  manylinux x86_64 / CPython 3.12 wheels (what the Lambda runtime in
-  aws_lambda/template.yaml runs), ready for ``sam deploy`` to zip. boto3 is not listed
-  there: the Lambda runtime provides it.
-* ``dist/gcp``   main.py + requirements.txt + citybrief/; Cloud Build installs the
-  requirements (``gcloud functions deploy --source=dist/gcp``).
-* ``dist/azure`` function_app.py + host.json + requirements.txt + citybrief/; the
-  platform's remote build installs the requirements (azure_functions/deploy.sh zips it).
+* ``dist/aws`` + ``dist/aws.zip``: handler.py + citybrief/ + aws_lambda/requirements.txt
+  installed as manylinux2014 x86_64 / CPython 3.12 wheels (the Runtime and Architectures
+  of aws_lambda/template.yaml, whose CodeUri is dist/aws). boto3, botocore and s3transfer
+  are removed after the install, with whatever only they needed (python-dateutil, six):
+  the python3.12 Lambda runtime provides that stack in /var/runtime, and aws-xray-sdk's
+  botocore requirement alone would otherwise add ~30 MB.
+* ``dist/gcp``: main.py + requirements.txt (third-party requirements only, checked) +
+  citybrief/; Cloud Build installs the requirements (``gcloud functions deploy
+  --source=dist/gcp``).
+* ``dist/azure`` + ``dist/azure.zip``: function_app.py + host.json + requirements.txt +
+  citybrief/ + .python_packages/lib/site-packages (same wheels as AWS: Flex Consumption
+  runs Linux x86_64 Python 3.12), for a zip deploy with remote build OFF. With
+  ``--azure-remote-build`` the site-packages are left out and the platform's build
+  installs requirements.txt instead (deploy with ``BUILD_REMOTE=true``).
 
-Usage: python scripts/package.py [aws|gcp|azure ...]   (default: all three)
+Every installed tree is pruned of what nothing imports at run time: __pycache__/ and
+*.pyc, console scripts (bin/), type-stub-only packages (*-stubs), a package's own
+test/ or tests/ directory when no module of it imports that, and the installer-only
+files of each .dist-info (RECORD, INSTALLER, REQUESTED, direct_url.json). METADATA,
+entry_points.txt, top_level.txt and the licence files stay: importlib.metadata reads the
+first ones and the licences must travel with the redistributed code.
+
+The zips are deterministic: sorted entries, a fixed timestamp (SOURCE_DATE_EPOCH when
+set, else 1980-01-01) and normalised permissions, so identical trees give identical bytes.
+Sizes are printed as a table and written to dist/sizes.json; the AWS budget (zip <= 15 MB,
+unzipped <= 60 MB, decimal MB) is enforced.
+
+Usage: python scripts/package.py [aws|gcp|azure ...] [--azure-remote-build] [--dist DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
+import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DIST = ROOT / "dist"
-CORE = ROOT / "shared" / "citybrief"
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
+from packaging.markers import default_environment
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
-LAMBDA_PLATFORM = "manylinux2014_x86_64"  # Architectures: x86_64 in template.yaml
-LAMBDA_PYTHON = "3.12"  # Runtime: python3.12
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ROOT / "shared" / "citybrief"
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".mypy_cache")
+
+TARGET_PLATFORM = "manylinux2014_x86_64"  # Architectures: x86_64 (template.yaml, Flex)
+TARGET_PYTHON = "3.12"  # Runtime: python3.12 / functionAppConfig.runtime 3.12
+# Markers of the target interpreter, to walk Requires-Dist as pip resolved it.
+TARGET_ENV: dict[str, str] = {
+    **{key: str(value) for key, value in default_environment().items()},
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "python_version": TARGET_PYTHON,
+    "python_full_version": f"{TARGET_PYTHON}.0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "os_name": "posix",
+}
+# Provided by the python3.12 Lambda runtime (/var/runtime): never shipped.
+LAMBDA_RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+AZURE_SITE_PACKAGES = Path(".python_packages") / "lib" / "site-packages"
+DIST_INFO_INSTALLER_FILES = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
+MB = 1_000_000
+# artifact -> (zipped, unzipped) limits in bytes
+BUDGETS = {"aws": (15 * MB, 60 * MB)}
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Size:
+    """One artifact's footprint, as reported in the table and dist/sizes.json."""
+
+    path: str
+    zip: str | None
+    files: int
+    unzipped_bytes: int
+    zipped_bytes: int
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def fresh(target: Path) -> Path:
+    """An empty directory at ``target``."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -38,21 +109,44 @@ def fresh(target: Path) -> Path:
 
 
 def copy_core(target: Path) -> None:
+    """The citybrief package, without caches."""
     shutil.copytree(CORE, target / "citybrief", ignore=IGNORE)
 
 
 def copy_files(source: Path, target: Path, names: list[str]) -> None:
+    """Copy required files; a missing one stops the build."""
     for name in names:
         path = source / name
         if not path.is_file():
-            sys.exit(f"package: {path.relative_to(ROOT)} is missing")
+            sys.exit(f"package: {_shown(path)} is missing")
         shutil.copy2(path, target / name)
 
 
-def package_aws() -> Path:
-    target = fresh(DIST / "aws")
-    copy_files(ROOT / "aws_lambda", target, ["handler.py"])
-    copy_core(target)
+def third_party_requirements(path: Path) -> list[Requirement]:
+    """Parse a requirements file that must name only index packages (no -e, paths, core)."""
+    found: list[Requirement] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{_shown(path)}:{number}"
+        if line.startswith("-"):
+            sys.exit(f"package: {where}: options ({line.split()[0]}) are not allowed here")
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement as exc:
+            sys.exit(f"package: {where}: not a plain requirement ({exc})")
+        if requirement.url:
+            sys.exit(f"package: {where}: direct references ({requirement.url}) not allowed")
+        if canonicalize_name(requirement.name) == "citybrief":
+            sys.exit(f"package: {where}: the core is copied in, it must not be a requirement")
+        found.append(requirement)
+    return found
+
+
+def pip_install(requirements: Path, target: Path) -> None:
+    """Install ``requirements`` into ``target`` as Linux x86_64 / CPython 3.12 wheels."""
+    third_party_requirements(requirements)
     command = [
         sys.executable,
         "-m",
@@ -64,59 +158,325 @@ def package_aws() -> Path:
         "--target",
         str(target),
         "--platform",
-        LAMBDA_PLATFORM,
+        TARGET_PLATFORM,
         "--implementation",
         "cp",
         "--python-version",
-        LAMBDA_PYTHON,
+        TARGET_PYTHON,
         "--only-binary=:all:",
         "--requirement",
-        str(ROOT / "aws_lambda" / "requirements.txt"),
+        str(requirements),
     ]
     subprocess.run(command, check=True)
-    for junk in target.glob("*.dist-info"):
-        # keep metadata (importlib.metadata needs it) but not the bulky RECORD of hashes
-        (junk / "RECORD").unlink(missing_ok=True)
+
+
+# -- distributions in an installed tree ---------------------------------------------------
+
+
+def _dist_infos(site: Path) -> dict[str, Path]:
+    """Canonical distribution name -> its .dist-info directory."""
+    infos: dict[str, Path] = {}
+    for info in site.glob("*.dist-info"):
+        name = _metadata_field(info, "Name")
+        if name:
+            infos[canonicalize_name(name)] = info
+    return infos
+
+
+def _metadata_field(info: Path, field: str) -> str | None:
+    for line in (info / "METADATA").read_text(encoding="utf-8").splitlines():
+        if not line:  # end of the headers
+            break
+        key, _, value = line.partition(":")
+        if key == field:
+            return value.strip()
+    return None
+
+
+def _requires(info: Path, extras: Iterable[str]) -> Iterator[Requirement]:
+    """The distribution's Requires-Dist entries that apply to the target with ``extras``."""
+    wanted = ["", *sorted(extras)]
+    for line in (info / "METADATA").read_text(encoding="utf-8").splitlines():
+        if not line:
+            break
+        if not line.startswith("Requires-Dist:"):
+            continue
+        requirement = Requirement(line.partition(":")[2].strip())
+        marker = requirement.marker
+        if marker is None or any(marker.evaluate({**TARGET_ENV, "extra": e}) for e in wanted):
+            yield requirement
+
+
+def needed_distributions(
+    site: Path, roots: Iterable[Requirement], provided: frozenset[str]
+) -> set[str]:
+    """Distributions reachable from ``roots`` without passing through ``provided`` ones."""
+    infos = _dist_infos(site)
+    needed: set[str] = set()
+    extras_seen: dict[str, set[str]] = {}
+    queue = list(roots)
+    while queue:
+        requirement = queue.pop()
+        name = canonicalize_name(requirement.name)
+        if name in provided or name not in infos:
+            continue
+        extras = extras_seen.setdefault(name, set())
+        if name in needed and set(requirement.extras) <= extras:
+            continue
+        needed.add(name)
+        extras |= set(requirement.extras)
+        queue.extend(_requires(infos[name], extras))
+    return needed
+
+
+def remove_distribution(site: Path, info: Path) -> None:
+    """Delete every file a distribution's RECORD lists (inside ``site`` only)."""
+    root = site.resolve()
+    with (info / "RECORD").open(encoding="utf-8", newline="") as record:
+        rows = list(csv.reader(record))
+    parents: set[Path] = set()
+    for row in rows:
+        path = (root / row[0]).resolve() if row and row[0] else root
+        if path != root and path.is_relative_to(root) and path.is_file():
+            path.unlink()
+            parents.update(p for p in path.parents if p != root and p.is_relative_to(root))
+    shutil.rmtree(info, ignore_errors=True)
+    for directory in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+
+
+def drop_runtime_provided(site: Path, requirements: Path, provided: frozenset[str]) -> list[str]:
+    """Remove ``provided`` distributions and what only they needed; names removed."""
+    needed = needed_distributions(site, third_party_requirements(requirements), provided)
+    removed = []
+    for name, info in sorted(_dist_infos(site).items()):
+        if name not in needed:
+            remove_distribution(site, info)
+            removed.append(name)
+    return removed
+
+
+# -- pruning ------------------------------------------------------------------------------
+
+
+def _imports_own_tests(package: Path, test_dir: Path) -> bool:
+    """Does any module of ``package`` outside ``test_dir`` import it? (doctests don't count)."""
+    dotted = re.escape(f"{package.name}.{test_dir.name}")
+    pattern = re.compile(
+        rf"^\s*(?:from\s+(?:{dotted}|\.{test_dir.name})\b|import\s+{dotted}\b"
+        rf"|from\s+\.\s+import\s+{test_dir.name}\b)",
+        re.MULTILINE,
+    )
+    for module in package.rglob("*.py"):
+        if test_dir in module.parents:
+            continue
+        if pattern.search(module.read_text(encoding="utf-8", errors="replace")):
+            return True
+    return False
+
+
+def prune(site: Path) -> None:
+    """Remove what nothing imports at run time from an installed tree (see module doc)."""
+    for cache in list(site.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)
+    for pattern in ("*.pyc", "*.pyo"):
+        for compiled in site.rglob(pattern):
+            compiled.unlink()
+    shutil.rmtree(site / "bin", ignore_errors=True)
+    for stubs in site.glob("*-stubs"):
+        shutil.rmtree(stubs)
+    for package in site.iterdir():
+        if not (package / "__init__.py").is_file():
+            continue
+        for name in ("test", "tests"):
+            test_dir = package / name
+            if test_dir.is_dir() and not _imports_own_tests(package, test_dir):
+                shutil.rmtree(test_dir)
+    for info in site.glob("*.dist-info"):
+        for name in DIST_INFO_INSTALLER_FILES:
+            (info / name).unlink(missing_ok=True)
+
+
+# -- zips and sizes -----------------------------------------------------------------------
+
+
+def _zip_epoch() -> tuple[int, int, int, int, int, int]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return ZIP_EPOCH
+    stamp = time.gmtime(max(int(epoch), 315532800))  # zip cannot store dates before 1980
+    return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min, 0)
+
+
+def _files(tree: Path) -> list[Path]:
+    return sorted(
+        (p for p in tree.rglob("*") if p.is_file()), key=lambda p: p.relative_to(tree).as_posix()
+    )
+
+
+def write_zip(tree: Path, out: io.BufferedIOBase | Path) -> None:
+    """Zip the contents of ``tree`` (its files at the zip root), deterministically."""
+    date_time = _zip_epoch()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for path in _files(tree):
+            info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), date_time)
+            mode = 0o755 if path.stat().st_mode & 0o111 else 0o644
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.create_system = 3  # Unix, so the permissions above are honoured
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=6)
+
+
+def make_zip(tree: Path) -> Path:
+    """``<tree>.zip`` next to the directory, written atomically."""
+    target = tree.with_suffix(".zip")
+    partial = target.with_suffix(".zip.partial")
+    write_zip(tree, partial)
+    partial.replace(target)
     return target
 
 
-def package_gcp() -> Path:
-    target = fresh(DIST / "gcp")
+def measure(tree: Path, archive: Path | None) -> Size:
+    """Files, unzipped bytes and zipped bytes (of ``archive``, else of an in-memory zip)."""
+    files = _files(tree)
+    if archive is not None:
+        zipped = archive.stat().st_size
+    else:
+        buffer = io.BytesIO()
+        write_zip(tree, buffer)
+        zipped = buffer.tell()
+    return Size(
+        path=tree.as_posix(),
+        zip=archive.as_posix() if archive else None,
+        files=len(files),
+        unzipped_bytes=sum(p.stat().st_size for p in files),
+        zipped_bytes=zipped,
+    )
+
+
+# -- the three artifacts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """Command-line switches the builders read."""
+
+    dist: Path
+    azure_remote_build: bool = False
+
+
+def package_aws(options: Options) -> tuple[Path, Path | None]:
+    """dist/aws and dist/aws.zip."""
+    target = fresh(options.dist / "aws")
+    requirements = ROOT / "aws_lambda" / "requirements.txt"
+    pip_install(requirements, target)
+    removed = drop_runtime_provided(target, requirements, LAMBDA_RUNTIME_PROVIDED)
+    print(f"package: aws: left to the Lambda runtime: {', '.join(removed) or 'nothing'}")
+    prune(target)
+    copy_files(ROOT / "aws_lambda", target, ["handler.py"])
+    copy_core(target)
+    return target, make_zip(target)
+
+
+def package_gcp(options: Options) -> tuple[Path, Path | None]:
+    """dist/gcp (a source directory; gcloud zips and uploads it)."""
+    target = fresh(options.dist / "gcp")
+    third_party_requirements(ROOT / "gcp_functions" / "requirements.txt")
     copy_files(ROOT / "gcp_functions", target, ["main.py", "requirements.txt"])
     ignore = ROOT / "gcp_functions" / ".gcloudignore"
     if ignore.is_file():  # gcloud reads it from the --source directory
         shutil.copy2(ignore, target / ".gcloudignore")
     copy_core(target)
-    return target
+    return target, None
 
 
-def package_azure() -> Path:
-    target = fresh(DIST / "azure")
-    copy_files(
-        ROOT / "azure_functions", target, ["function_app.py", "host.json", "requirements.txt"]
-    )
+def package_azure(options: Options) -> tuple[Path, Path | None]:
+    """dist/azure (+ .python_packages unless remote build) and dist/azure.zip."""
+    target = fresh(options.dist / "azure")
+    requirements = ROOT / "azure_functions" / "requirements.txt"
+    third_party_requirements(requirements)
+    copy_files(ROOT / "azure_functions", target, ["function_app.py", "host.json"])
+    shutil.copy2(requirements, target / "requirements.txt")
     copy_core(target)
-    return target
+    if not options.azure_remote_build:
+        site = target / AZURE_SITE_PACKAGES
+        site.mkdir(parents=True)
+        pip_install(requirements, site)
+        prune(site)
+    return target, make_zip(target)
 
 
-BUILDERS = {"aws": package_aws, "gcp": package_gcp, "azure": package_azure}
+BUILDERS: dict[str, Callable[[Options], tuple[Path, Path | None]]] = {
+    "aws": package_aws,
+    "gcp": package_gcp,
+    "azure": package_azure,
+}
 
 
-def size_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}"
+
+
+def report(sizes: dict[str, Size]) -> list[str]:
+    """Print the size table; return budget violations."""
+    rows = [("artifact", "files", "unzipped MB", "zipped MB", "budget zip/unzipped MB")]
+    problems = []
+    for name, size in sizes.items():
+        budget = BUDGETS.get(name)
+        rows.append(
+            (
+                name,
+                str(size.files),
+                _mb(size.unzipped_bytes),
+                _mb(size.zipped_bytes),
+                f"{_mb(budget[0])}/{_mb(budget[1])}" if budget else "-",
+            )
+        )
+        if budget and (size.zipped_bytes > budget[0] or size.unzipped_bytes > budget[1]):
+            problems.append(f"{name} is over budget: {rows[-1]}")
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(
+                cell.rjust(w) if i else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Build the requested artifacts, print and record their sizes."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("targets", nargs="*", metavar="{aws,gcp,azure}")
+    parser.add_argument(
+        "--azure-remote-build",
+        action="store_true",
+        help="leave .python_packages out of dist/azure: the platform installs "
+        "requirements.txt (deploy with BUILD_REMOTE=true)",
+    )
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output directory")
     args = parser.parse_args(argv)
     unknown = set(args.targets) - set(BUILDERS)
     if unknown:
         parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
+    options = Options(dist=args.dist.resolve(), azure_remote_build=args.azure_remote_build)
+    options.dist.mkdir(parents=True, exist_ok=True)
+    sizes: dict[str, Size] = {}
     for name in args.targets or list(BUILDERS):
-        path = BUILDERS[name]()
-        print(f"package: {path.relative_to(ROOT)} ({size_mb(path):.1f} MB)")
-    return 0
+        started = time.monotonic()
+        tree, archive = BUILDERS[name](options)
+        sizes[name] = measure(tree, archive)
+        print(f"package: {name}: {tree} built in {time.monotonic() - started:.1f} s")
+    (options.dist / "sizes.json").write_text(
+        json.dumps({name: asdict(size) for name, size in sizes.items()}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    problems = report(sizes)
+    for problem in problems:
+        print(f"package: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -93,6 +93,7 @@ def test_pubsub_path() -> None:
     assert flags["--entry-point"] == "citybrief_pubsub"
     assert flags["--trigger-topic"] == "briefs-in"
     assert flags["--trigger-service-account"] == ENV["RUNTIME_SA"]
+    assert "--retry" in flags  # a failed store raises; without --retry the event is lost
     assert "--trigger-http" not in flags
     assert flags["--runtime"] == "python312"
     assert flags["--service-account"] == ENV["RUNTIME_SA"]
@@ -100,6 +101,9 @@ def test_pubsub_path() -> None:
     assert topic[4] == "briefs-in"
     (database,) = find(commands, "gcloud", "firestore", "databases", "create")
     assert flags_of(database)["--location"] == "europe-west1"
+    (grant,) = find(commands, "gcloud", "projects", "add-iam-policy-binding")
+    assert flags_of(grant)["--role"] == "roles/datastore.user"
+    assert flags_of(grant)["--member"] == f"serviceAccount:{ENV['RUNTIME_SA']}"
     # create-once resources are guarded by a describe, shown as notes in dry-run
     result = run_dry(SCRIPT, {**ENV, "PUBSUB_TOPIC": "briefs-in"})
     notes = [line for line in result.stdout.splitlines() if line.startswith("#")]
@@ -183,6 +187,7 @@ def test_every_flag_is_known_to_gcloud(gcloud_flags: Callable[[tuple[str, ...]],
         ("functions", "describe"),
         ("pubsub", "topics", "create"),
         ("firestore", "databases", "create"),
+        ("projects", "add-iam-policy-binding"),
     }
     checked = 0
     for commands in variants:
