@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8080
 
-.PHONY: install test lint format run bench package clean
+.PHONY: install test lint format run bench bench-quick package clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,11 @@ format: $(STAMP)
 run: $(STAMP) ## serve the GCP function locally on $(PORT) with functions-framework
 	cd gcp_functions && ../$(BIN)/functions-framework --target=citybrief_http --host=127.0.0.1 --port=$(PORT)
 
-bench: $(STAMP)
-	@echo "benchmarks: not yet"
+bench: $(STAMP) ## citybrief vs the naive wikipedia+TextBlob peer: tables on stdout, bench/results.json
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP) ## the same with 3 samples and 3 s load mixes, for development
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) dist .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -55,7 +55,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
@@ -67,6 +66,7 @@ from urllib.parse import parse_qsl, urlsplit
 import azure.functions as func
 
 from citybrief.batch import city_key
+from citybrief.cloudcache import azure_storage_client
 from citybrief.http import App, Request, Response, query_from_pairs
 from citybrief.jobs import process_message
 from citybrief.logs import REQUEST_ID, RequestIdFilter
@@ -84,6 +84,9 @@ ALL_METHODS = [
     func.HttpMethod.OPTIONS,
     func.HttpMethod.HEAD,
 ]
+# Keyed routes leave OPTIONS out: a browser's CORS preflight carries no function key,
+# so the host routes it on to the anonymous catch-all, which hands it to the core.
+KEYED_METHODS = [method for method in ALL_METHODS if method != func.HttpMethod.OPTIONS]
 
 # Cheap at import (the host indexes this module before any request): the service and
 # its NLP stack are built by the core on the first /brief or /compare.
@@ -149,13 +152,13 @@ def serve(req: func.HttpRequest, context: func.Context | None, path: str) -> fun
     return _to_azure(core.handle(request))
 
 
-@app.route(route="brief", methods=ALL_METHODS, auth_level=PROTECTED)
+@app.route(route="brief", methods=KEYED_METHODS, auth_level=PROTECTED)
 def brief(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     """GET/POST /api/brief."""
     return serve(req, context, "/brief")
 
 
-@app.route(route="compare", methods=ALL_METHODS, auth_level=PROTECTED)
+@app.route(route="compare", methods=KEYED_METHODS, auth_level=PROTECTED)
 def compare(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     """GET/POST /api/compare."""
     return serve(req, context, "/compare")
@@ -177,7 +180,8 @@ def openapi(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
 def catch_all(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     """Any other path under /api: the core's 404 problem, not the host's blank page.
 
-    The host prefers literal routes, so this only sees paths no function above claims.
+    The host prefers literal routes, so this only sees paths no function above claims,
+    and preflights of the keyed routes (which do not take OPTIONS).
     """
     return serve(req, context, "/" + req.route_params.get("path", ""))
 
@@ -231,49 +235,22 @@ def jobs_service() -> BriefService:
 def briefs_container() -> Any:
     """A ``ContainerClient`` for the briefs container, created if absent (Azurite, local).
 
-    ``AzureWebJobsStorage`` as a connection string when set (Azurite, local.settings);
-    otherwise the identity-based form the ARM template uses (``__accountName`` or
-    ``__blobServiceUri``, ``__clientId``) with a managed identity.
+    The account comes from ``azure_storage_client``: a connection string locally, the
+    managed identity in a keyless deployment (what the ARM template sets up).
     """
     from azure.core.exceptions import ResourceExistsError
     from azure.storage.blob import BlobServiceClient
 
-    connection = os.environ.get(QUEUE_CONNECTION)
-    if connection:
-        service = BlobServiceClient.from_connection_string(
-            connection,
-            connection_timeout=BLOB_CONNECT_TIMEOUT,
-            read_timeout=BLOB_READ_TIMEOUT,
-            retry_total=BLOB_RETRIES,
-            initial_backoff=BLOB_BACKOFF,
-            increment_base=2,
-            random_jitter_range=1,
-        )
-    else:
-        account = os.environ.get(f"{QUEUE_CONNECTION}__accountName")
-        url = os.environ.get(f"{QUEUE_CONNECTION}__blobServiceUri") or (
-            f"https://{account}.blob.core.windows.net" if account else None
-        )
-        if not url:
-            raise RuntimeError(
-                f"{QUEUE_CONNECTION} (a connection string) or {QUEUE_CONNECTION}__accountName "
-                "must be set for the batch path to store briefs"
-            )
-        from azure.identity import ManagedIdentityCredential
-
-        credential = ManagedIdentityCredential(
-            client_id=os.environ.get(f"{QUEUE_CONNECTION}__clientId")
-        )
-        service = BlobServiceClient(
-            url,
-            credential=credential,
-            connection_timeout=BLOB_CONNECT_TIMEOUT,
-            read_timeout=BLOB_READ_TIMEOUT,
-            retry_total=BLOB_RETRIES,
-            initial_backoff=BLOB_BACKOFF,
-            increment_base=2,
-            random_jitter_range=1,
-        )
+    service = azure_storage_client(
+        BlobServiceClient,
+        "blob",
+        connection_timeout=BLOB_CONNECT_TIMEOUT,
+        read_timeout=BLOB_READ_TIMEOUT,
+        retry_total=BLOB_RETRIES,
+        initial_backoff=BLOB_BACKOFF,
+        increment_base=2,
+        random_jitter_range=1,
+    )
     container = service.get_container_client(settings.blob_container)
     with contextlib.suppress(ResourceExistsError):
         container.create_container()

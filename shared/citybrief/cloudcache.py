@@ -139,8 +139,7 @@ class AzureTableCache:
 
     A binary property holds at most 64 KiB, so the gzip JSON is split over ``value_0``,
     ``value_1``, ... (``chunks`` says how many) up to the 1 MiB entity limit. The
-    connection string is the Functions host's ``AzureWebJobsStorage``, else
-    ``AZURE_STORAGE_CONNECTION_STRING``; the table is created on first write.
+    account comes from ``azure_storage_client``; the table is created on first write.
     """
 
     PARTITION = "citybrief"
@@ -148,27 +147,23 @@ class AzureTableCache:
 
     def __init__(self, table: str, ttl: float) -> None:
         from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-        from azure.data.tables import TableClient, UpdateMode
+        from azure.data.tables import UpdateMode
 
         self.ttl = ttl
         self._not_found = ResourceNotFoundError
         self._exists = ResourceExistsError
         self._replace = UpdateMode.REPLACE
-        connection = os.environ.get(
-            "AzureWebJobsStorage"  # noqa: SIM112 - the name the Functions host sets
-        ) or os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
-        if not connection:
-            raise ValueError(
-                "azuretable:// needs AzureWebJobsStorage or AZURE_STORAGE_CONNECTION_STRING"
-            )
-        self._client: Any = TableClient.from_connection_string(
-            connection,
-            table_name=table,
+        from azure.data.tables import TableServiceClient
+
+        service = azure_storage_client(
+            TableServiceClient,
+            "table",
             connection_timeout=CONNECT_TIMEOUT,
             read_timeout=READ_TIMEOUT,
             retry_total=1,
             retry_backoff_factor=0.2,
         )
+        self._client: Any = service.get_table_client(table)
 
     def get(self, key: str) -> Value | None:
         try:
@@ -197,3 +192,31 @@ class AzureTableCache:
             with contextlib.suppress(self._exists):  # another writer created it first
                 self._client.create_table()
             self._client.upsert_entity(entity, mode=self._replace)
+
+
+def azure_storage_client(client_class: Any, service: str, **options: Any) -> Any:
+    """A Blob or Table service client for the Functions host's storage account.
+
+    ``AzureWebJobsStorage`` (else ``AZURE_STORAGE_CONNECTION_STRING``) as a connection
+    string when set (Azurite, local settings); otherwise the identity-based form a
+    keyless deployment uses: ``AzureWebJobsStorage__accountName`` (or
+    ``__<service>ServiceUri``) with the managed identity ``__clientId`` names.
+    ``service`` is ``"blob"`` or ``"table"``.
+    """
+    prefix = "AzureWebJobsStorage"
+    connection = os.environ.get(prefix) or os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
+    if connection:
+        return client_class.from_connection_string(connection, **options)
+    account = os.environ.get(f"{prefix}__accountName")
+    url = os.environ.get(f"{prefix}__{service}ServiceUri") or (
+        f"https://{account}.{service}.core.windows.net" if account else None
+    )
+    if not url:
+        raise ValueError(
+            f"Azure storage needs {prefix} (a connection string), "
+            f"{prefix}__accountName or {prefix}__{service}ServiceUri"
+        )
+    from azure.identity import ManagedIdentityCredential
+
+    credential = ManagedIdentityCredential(client_id=os.environ.get(f"{prefix}__clientId"))
+    return client_class(url, credential=credential, **options)

@@ -20,7 +20,13 @@ from citybrief.errors import PROBLEM_BASE
 from citybrief.http import JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE
 from citybrief.logs import REQUEST_ID
 from tests.azure.conftest import Invoke
-from tests.contract.driver_azure import http_functions, load_function_app, to_reply, trigger
+from tests.contract.driver_azure import (
+    http_functions,
+    load_function_app,
+    resolve,
+    to_reply,
+    trigger,
+)
 
 API = "http://localhost:7071/api"
 ALL_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"}
@@ -53,9 +59,23 @@ def test_every_route_is_a_function_taking_every_method(
     routes = {name: trigger(f)["route"] for name, f in functions.items()}
     methods = {name: set(trigger(f)["methods"]) for name, f in functions.items()}
     # THEN the core's routes plus the catch-all exist, each open to every method,
-    # so the core (not the host) answers wrong methods with 405 and Allow
+    # so the core (not the host) answers wrong methods with 405 and Allow -- except
+    # OPTIONS on the keyed routes, which falls through to the anonymous catch-all
     assert routes == ROUTES
-    assert all(m == ALL_METHODS for m in methods.values())
+    keyed = {"brief", "compare"}
+    assert all(methods[name] == ALL_METHODS - {"OPTIONS"} for name in keyed)
+    assert all(m == ALL_METHODS for name, m in methods.items() if name not in keyed)
+
+
+def test_a_keyless_preflight_reaches_the_core_through_the_catch_all(
+    functions: dict[str, func.Function],
+) -> None:
+    # GIVEN the keyed /brief route and a browser preflight, which never carries a key
+    # WHEN the host routes OPTIONS /api/brief
+    function, route_params = resolve(list(functions.values()), "/brief", "OPTIONS")
+    # THEN an anonymous function takes it and tells the core the real path
+    assert trigger(function)["authLevel"].upper() == "ANONYMOUS"
+    assert route_params == {"path": "brief"}
 
 
 def test_brief_and_compare_need_a_function_key_by_default(

@@ -115,22 +115,28 @@ def http_functions(functions: list[func.Function]) -> list[func.Function]:
     return [f for f in functions if any(b["type"] == "httpTrigger" for b in _bindings(f))]
 
 
-def resolve(functions: list[func.Function], path: str) -> tuple[func.Function, dict[str, str]]:
-    """The function the host routes ``path`` (below /api) to, and its route params.
+def resolve(
+    functions: list[func.Function], path: str, method: str
+) -> tuple[func.Function, dict[str, str]]:
+    """The function the host routes ``method path`` (below /api) to, and its route params.
 
-    Literal templates win over the catch-all, case-insensitively, one trailing slash
-    ignored, as in ASP.NET Core routing.
+    A literal template taking the method wins over the catch-all, case-insensitively,
+    one trailing slash ignored; a route that does not take the method is passed over,
+    as the host's method constraints do.
     """
     segments = path.strip("/")
     catch_all: tuple[func.Function, dict[str, str]] | None = None
     for function in functions:
-        route = trigger(function)["route"]
+        binding = trigger(function)
+        route = binding["route"]
+        if method.upper() not in {m.upper() for m in binding["methods"]}:
+            continue
         if route.startswith("{*") and route.endswith("}"):
             catch_all = (function, {route[2:-1]: segments} if segments else {})
         elif route.lower() == segments.lower():
             return function, {}
     if catch_all is None:
-        raise LookupError(f"the host would answer {path} with its own 404")
+        raise LookupError(f"the host would answer {method} {path} with its own 404")
     return catch_all
 
 
@@ -160,7 +166,7 @@ def to_reply(response: func.HttpResponse) -> Reply:
 
 def invoke(functions: list[func.Function], call: Call) -> Reply:
     """Route, check the method is registered (else the host answers, not the core), call."""
-    function, route_params = resolve(functions, call.path)
+    function, route_params = resolve(functions, call.path, call.method)
     methods = trigger(function)["methods"]
     if call.method.upper() not in {m.upper() for m in methods}:
         raise LookupError(f"{call.method} {call.path}: the host would answer 404 itself")

@@ -2,13 +2,16 @@
 
 Answers ``GET /w/api.php`` in the ``formatversion=2`` shapes en.wikipedia.org uses (see
 ``../shared/wiki/api-cassettes`` for recorded ``formatversion=1`` originals), so the client
-is exercised through sockets, gzip, keep-alive and timeouts rather than mocks.
+is exercised through sockets, gzip, keep-alive and timeouts rather than mocks. A request
+without ``formatversion=2`` gets the legacy ``formatversion=1`` shapes, as on the real API
+(``bench/naive.py`` drives the old ``wikipedia`` package, which expects them).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import socket
 import struct
 import threading
@@ -233,7 +236,37 @@ def _error(code: str, info: str) -> dict[str, Any]:
 
 
 def answer(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:
-    """The JSON body for one API call (formatversion=2 shapes whatever was asked)."""
+    """The JSON body for one API call; formatversion=1 unless 2 is asked, as on-wiki."""
+    body = _answer(wiki, params)
+    return body if params.get("formatversion") in ("2", "latest") else _v1(body)
+
+
+def _v1(body: dict[str, Any]) -> dict[str, Any]:
+    """formatversion=1 shapes: pages keyed by id (missing ones -1, -2...), true as "",
+    false omitted, parsed HTML under ``{"*": ...}``."""
+
+    def convert(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: "" if v is True else convert(v) for k, v in node.items() if v is not False}
+        if isinstance(node, list):
+            return [convert(v) for v in node]
+        return node
+
+    out: dict[str, Any] = convert(body)
+    pages = out.get("query", {}).get("pages")
+    if isinstance(pages, list):
+        keyed, missing = {}, 0
+        for page in pages:
+            if "pageid" not in page:
+                missing -= 1
+            keyed[str(page.get("pageid", missing))] = page
+        out["query"]["pages"] = keyed
+    if isinstance(out.get("parse", {}).get("text"), str):
+        out["parse"]["text"] = {"*": out["parse"]["text"]}
+    return out
+
+
+def _answer(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:
     action = params.get("action")
     if action == "query":
         return _query(wiki, params)
@@ -312,6 +345,9 @@ def _page(
     out: dict[str, Any] = {"pageid": page.pageid, "ns": page.ns, "title": page.title}
     if "extracts" in props:
         out["extract"] = page.lead if "exintro" in params else page.extract
+        if params.get("exsentences", "").isdigit():  # roughly: the lead's first n sentences
+            first = re.split(r"(?<=[.!?])\s+", page.lead)[: int(params["exsentences"])]
+            out["extract"] = " ".join(first)
     if "coordinates" in props and page.lat is not None and coords_left[0] > 0:
         coords_left[0] -= 1  # colimit counts across all pages, as on the real API
         out["coordinates"] = [{"lat": page.lat, "lon": page.lon, "primary": True, "globe": "earth"}]
@@ -350,16 +386,15 @@ def _search(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:
     if not text.strip():
         return _error("missingparam", 'The "srsearch" parameter must be set.')
     total, hits = wiki.search(text, _limit(params.get("srlimit"), 10))
-    return {
-        "batchcomplete": True,
-        "query": {
-            "searchinfo": {"totalhits": total},
-            "search": [
-                {"ns": 0, "title": p.title, "pageid": p.pageid, "snippet": escape(p.lead[:150])}
-                for p in hits
-            ],
-        },
-    }
+    query: dict[str, Any] = {}
+    # srinfo defaults to totalhits|suggestion|rewrittenquery; we never have a suggestion.
+    if "totalhits" in params.get("srinfo", "totalhits").split("|"):
+        query["searchinfo"] = {"totalhits": total}
+    query["search"] = [
+        {"ns": 0, "title": p.title, "pageid": p.pageid, "snippet": escape(p.lead[:150])}
+        for p in hits
+    ]
+    return {"batchcomplete": True, "query": query}
 
 
 def _parse(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""``make bench``: citybrief against the naive ``wikipedia`` + TextBlob way (see README.md)."""
