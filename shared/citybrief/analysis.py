@@ -2,8 +2,8 @@
 
 Everything works on the *analysed text*: the lead plus the logistics-relevant sections
 (see ``_RELEVANT_TITLE``), with their sub-sections. History, culture or sports prose
-says little about logistics and would dilute every signal here. No I/O; TextBlob (which
-imports NLTK) is imported only when sentiment is computed.
+says little about logistics and would dilute every signal here. No I/O; TextBlob's
+sentiment lexicon is loaded only when sentiment is first computed (see ``sentiment``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from .sentiment import score as sentiment_score
 from .text import Section, split_sections, split_sentences
 
 LEAD = "Lead"
@@ -64,9 +65,11 @@ MODES: dict[str, re.Pattern[str]] = {
     mode: re.compile(rf"\b(?:{terms})\b", re.IGNORECASE) for mode, terms in _MODE_TERMS.items()
 }
 # All terms in one pass (a sentence is scanned once, not six times); a match belongs to
-# the first group that takes it, so "public transport" is transit before economy.
+# the first group that takes it, so "public transport" is transit before economy. Every
+# term starts with a letter: the (?=[a-z]) lookahead rejects a word's *end* boundary
+# before trying ~110 alternatives there, which makes the scan ~40% faster.
 _VOCABULARY = re.compile(
-    r"\b(?:"
+    r"\b(?=[a-z])(?:"
     + "|".join(f"(?P<{m}>{t})" for m, t in [*_MODE_TERMS.items(), ("economy", _ECONOMY_TERMS)])
     + r")\b",
     re.IGNORECASE,
@@ -198,27 +201,29 @@ def _logistics(candidates: list[_Sentence], k: int) -> dict[str, list[dict[str, 
     return result
 
 
+def _sentiment_groups(relevant: list[tuple[Section, str]]) -> dict[str, str]:
+    """The text of each top-level section group ("Lead" first), as it is scored."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for section, _ in relevant:
+        if section.text:
+            groups[section.top or LEAD].append(section.text)
+    return {name: "\n".join(texts) for name, texts in groups.items()}
+
+
 def _sentiment(relevant: list[tuple[Section, str]]) -> dict[str, Any]:
     """TextBlob's PatternAnalyzer over the analysed text and per top-level section.
 
     ``label``: polarity > 0.05 is "positive", < -0.05 "negative", else "neutral".
     Each section group is scored once with the function ``TextBlob(text).sentiment``
-    calls (``textblob.en.sentiment``); the overall figures are the mean over all its
-    word assessments, i.e. what TextBlob gives for the joined text, at half the cost.
+    calls (``textblob.en.sentiment``, loaded without NLTK by ``sentiment.score``); the
+    overall figures are the mean over all its word assessments, i.e. what TextBlob gives
+    for the joined text, at half the cost.
     """
-    from textblob.en import sentiment
-
-    groups: dict[str, list[str]] = defaultdict(list)
-    for section, _ in relevant:
-        if section.text:
-            groups[section.top or LEAD].append(section.text)
     sections: dict[str, dict[str, float]] = {}
     total_p = total_s = 0.0
     assessed = 0
-    for name, texts in groups.items():
-        score = sentiment("\n".join(texts))
-        polarity, subjectivity = score
-        count = len(score.assessments)
+    for name, text in _sentiment_groups(relevant).items():
+        polarity, subjectivity, count = sentiment_score(text)
         total_p, total_s, assessed = (
             total_p + polarity * count,
             total_s + subjectivity * count,

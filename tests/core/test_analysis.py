@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from citybrief.analysis import MODES, STOPWORDS, analyse
+from citybrief.analysis import _ECONOMY_TERMS, _MODE_TERMS, MODES, STOPWORDS, analyse
 from citybrief.text import split_sections
 
 EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
@@ -247,6 +247,14 @@ def test_import_is_cheap() -> None:
     ).stdout
     # THEN neither NLTK nor TextBlob is loaded yet
     assert out.strip() == "[]"
+
+
+def test_vocabulary_terms_start_with_a_letter() -> None:
+    # GIVEN every mode and economy term (after any "not after ..." lookbehind)
+    terms = "|".join([*_MODE_TERMS.values(), _ECONOMY_TERMS]).split("|")
+    firsts = {re.sub(r"^(?:\(\?<!.*?\))+", "", t)[0] for t in terms}
+    # THEN each starts with an ASCII letter, as _VOCABULARY's (?=[a-z]) fast path assumes
+    assert all(c.isascii() and c.isalpha() for c in firsts), firsts
 
 
 TRANSPORT_HEADING = re.compile(r"transport|transit|airport|railway|port\b", re.IGNORECASE)
