@@ -9,15 +9,14 @@ leads mix city, urban and metro figures. The IANA zone and airports come from
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from html.parser import HTMLParser
+from typing import Any, NamedTuple, TypedDict
 
 from . import geo
 from .article import Article
-
-if TYPE_CHECKING:
-    from bs4 import Tag
 
 
 class Infobox(TypedDict):
@@ -66,9 +65,118 @@ def _to_int(number: str, scale: str | None) -> int | None:
     return int(value) if value == value.to_integral_value() else None
 
 
-def _text(cell: Tag) -> str:
+def _clean(text: str) -> str:
     """Visible text with non-breaking spaces and runs of whitespace collapsed."""
-    return " ".join(cell.get_text().replace("\xa0", " ").split())
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+class _Row(NamedTuple):
+    classes: list[str]
+    header: str | None  # text of the row's first <th>, if any
+    data: str | None  # text of its first <td>, if any
+    in_infobox: bool
+
+
+@dataclass
+class _OpenRow:
+    classes: list[str]
+    in_infobox: bool
+    depth: int  # table depth of its table: cells of nested tables are not its cells
+    cells: dict[str, list[str]] = field(default_factory=dict)  # "th"/"td" -> first's text
+
+
+class _RowCollector(HTMLParser):
+    """The rows of the first ``table.infobox`` (without one: of the outermost tables).
+
+    The standard library's parser, not BeautifulSoup: importing bs4 and soupsieve cost
+    140-190 ms of the first brief. Text inside ``<sup class="reference">``, ``<style>``,
+    ``<script>`` and ``<template>`` is dropped, ``<br>`` is a space, character references
+    are decoded. A table nested in a cell (flag and seal images, say) adds text to that
+    cell, never rows of its own.
+    """
+
+    _DROPPED = frozenset({"style", "script", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._rows: list[_Row] = []
+        self._seen_infobox = False
+        self._depth = 0  # open <table>s
+        self._infobox_depth: int | None = None  # depth of the infobox while it is open
+        self._row: _OpenRow | None = None
+        self._cell: list[str] | None = None  # where the open first th/td collects text
+        self._drop: tuple[str, int] | None = None  # (tag, nesting) of a dropped element
+
+    @property
+    def rows(self) -> list[_Row]:
+        return [row for row in self._rows if row.in_infobox or not self._seen_infobox]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._drop is not None:
+            if tag == self._drop[0]:
+                self._drop = (tag, self._drop[1] + 1)
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self._DROPPED or (tag == "sup" and "reference" in classes):
+            self._drop = (tag, 1)
+        elif tag == "br":
+            self.handle_data(" ")
+        elif tag == "table":
+            self._depth += 1
+            if "infobox" in classes and not self._seen_infobox:
+                self._seen_infobox = True
+                self._infobox_depth = self._depth
+                self._row = self._cell = None  # a row around the infobox is not read
+        elif tag == "tr":
+            self._open_row(classes)
+        elif tag in {"th", "td"} and self._row is not None and self._row.depth == self._depth:
+            cells = self._row.cells
+            self._cell = None  # a second th (or td) of the row is not read
+            if tag not in cells:
+                self._cell = cells[tag] = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._drop is not None:
+            if tag == self._drop[0]:
+                nesting = self._drop[1] - 1
+                self._drop = (tag, nesting) if nesting else None
+            return
+        own_level = self._row is not None and self._row.depth == self._depth
+        if tag in {"th", "td"} and own_level:
+            self._cell = None
+        elif tag == "tr" and own_level:
+            self._close_row()
+        elif tag == "table" and self._depth:
+            if own_level:
+                self._close_row()  # an unclosed <tr> ends with its table
+            if self._depth == self._infobox_depth:
+                self._infobox_depth = None
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._drop is None and self._cell is not None:
+            self._cell.append(data)
+
+    def _open_row(self, classes: list[str]) -> None:
+        if self._row is not None and self._row.depth == self._depth:
+            self._close_row()  # an unclosed <tr> ends at the next one
+        if self._row is None:
+            in_infobox = self._depth == self._infobox_depth
+            if in_infobox or (self._depth == 1 and not self._seen_infobox):
+                self._row = _OpenRow(classes, in_infobox, self._depth)
+
+    def _close_row(self) -> None:
+        assert self._row is not None
+        header, data = self._row.cells.get("th"), self._row.cells.get("td")
+        self._rows.append(
+            _Row(
+                self._row.classes,
+                _clean("".join(header)) if header is not None else None,
+                _clean("".join(data)) if data is not None else None,
+                self._row.in_infobox,
+            )
+        )
+        self._row = self._cell = None
 
 
 def _label_words(label: str) -> set[str]:
@@ -97,42 +205,35 @@ def parse_infobox(html: str) -> Infobox:
     figure wins over urban/metro ones. References, footnote marks and ``&nbsp;`` are
     dropped first.
     """
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for junk in soup.select("sup.reference, style"):
-        junk.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with(" ")
-    scope = soup.select_one("table.infobox") or soup
+    collector = _RowCollector()
+    collector.feed(html)
+    collector.close()
 
     candidates: list[tuple[int, int]] = []  # (tier, count) in document order
     timezone_label: str | None = None
     in_population = False
-    for row in scope.select("tr"):
-        header, data = row.find("th"), row.find("td")
-        label = _text(header) if header is not None else ""
+    for row in collector.rows:
+        label = row.header or ""
         bulleted = label.startswith("•")
         label = label.lstrip("• ").strip()
-        classes = row.get_attribute_list("class")
-        continues_group = bulleted or "mergedrow" in classes or "mergedbottomrow" in classes
+        continues_group = bulleted or "mergedrow" in row.classes or "mergedbottomrow" in row.classes
         if label.lower().startswith("population"):
             in_population = True
-            if data is not None:  # single row: "Population | 1,234,567"
-                count = _first_count(_text(data))
+            if row.data is not None:  # single row: "Population | 1,234,567"
+                count = _first_count(row.data)
                 if count is not None:
                     candidates.append((1, count))
             continue
         in_population = in_population and continues_group
-        if data is None:
+        if row.data is None:
             continue
         if in_population:
             tier = _tier(label)
-            count = _first_count(_text(data))
+            count = _first_count(row.data)
             if tier is not None and count is not None:
                 candidates.append((tier, count))
         elif timezone_label is None and label.lower().startswith("time zone"):
-            timezone_label = _text(data) or None
+            timezone_label = row.data or None
     best = min(candidates, key=lambda c: c[0], default=None)  # min is stable: first wins
     return {"population": best[1] if best else None, "timezone_label": timezone_label}
 

@@ -8,6 +8,8 @@ reference superscripts, ``ib-settlement-fn`` year notes), trimmed to the rows th
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -348,3 +350,52 @@ def test_extract_facts_for_every_reference_city(city: dict[str, Any]) -> None:
         == f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     )
     assert result["airports"], "every reference city has an airport within 150 km"
+
+
+# --- the parser is the standard library's ---------------------------------------------
+
+
+def test_parse_infobox_rows_of_a_nested_table_are_not_infobox_rows() -> None:
+    # GIVEN an infobox whose top cell nests a table (images and captions, as for flags and
+    # seals) that happens to have a "Population" row, and a time zone split by <br>,
+    # carrying a <style> and a reference
+    images = (
+        '<tr><td colspan="2" class="infobox-full-data"><table style="width:100%"><tbody>'
+        '<tr><td><img src="flag.png"></td><td><img src="seal.png"></td></tr>'
+        "<tr><th>Population</th><td>1,000</td></tr></tbody></table></td></tr>"
+    )
+    html = table(
+        images,
+        row(
+            "Time zone",
+            '<style>.x{y:1}</style>CET<br>(UTC+1)<sup class="reference">[2]</sup>',
+            cls="mergedtoprow",
+        ),
+    )
+    # THEN no population is read from the nested table, and the label keeps neither the
+    # stylesheet nor the reference
+    assert facts.parse_infobox(html) == {"population": None, "timezone_label": "CET (UTC+1)"}
+
+
+def test_extract_facts_in_a_fresh_process_does_not_import_bs4() -> None:
+    # GIVEN a fresh interpreter (a cold start) and Chicago's article with an infobox
+    html = infobox_html("Chicago", CHICAGO_POPULATION, "America/Chicago")
+    code = (
+        "import sys\n"
+        "from citybrief import facts\n"
+        "from citybrief.article import Article, Coordinates\n"
+        "article = Article(lang='en', title='Chicago', url='u', pageid=1, revision=1,\n"
+        "    extract='A city.', coordinates=Coordinates(41.85003, -87.65005),\n"
+        "    infobox_html=sys.stdin.read(), description=None,\n"
+        "    retrieved_at='2024-01-15T12:00:00Z', requested='Chicago', resolved_via='exact')\n"
+        "result = facts.extract_facts(article)\n"
+        "assert result['population'] == 2664452, result\n"
+        "assert result['timezone']['label'] == 'UTC\\u221206:00 (CST)', result\n"
+        "assert 'bs4' not in sys.modules, 'facts imported bs4'\n"
+    )
+    # WHEN its facts are extracted
+    result = subprocess.run(
+        [sys.executable, "-c", code], input=html, capture_output=True, text=True, check=False
+    )
+    # THEN the infobox was read without BeautifulSoup ever being imported
+    assert result.returncode == 0, result.stderr

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from datetime import UTC, datetime
 
-import airportsdata
 import pytest
 
 from citybrief import geo
@@ -103,10 +104,22 @@ def test_military_fields_and_heliports_are_not_offered_to_travellers() -> None:
     assert not {"OKO", "NJA"} & set(tokyo)
     assert {"HND", "NRT"} <= set(tokyo)
     # AND a heliport (Muir Army Heliport, Pennsylvania) is never listed, even from on top of it
-    muir = airportsdata.load("IATA")["MUI"]
-    assert "MUI" not in [
-        a["iata"] for a in geo.nearest_airports(Coordinates(muir["lat"], muir["lon"]))
-    ]
+    muir = Coordinates(40.43523, -76.568631)
+    assert "MUI" not in [a["iata"] for a in geo.nearest_airports(muir)]
+
+
+def test_closed_airports_are_not_offered_but_still_give_the_time_zone() -> None:
+    # GIVEN Berlin (Tegel closed in 2020) and Beijing (Nanyuan closed in 2019), both
+    # still listed upstream
+    berlin = geo.nearest_airports(Coordinates(52.52437, 13.41053))
+    beijing = [a["iata"] for a in geo.nearest_airports(Coordinates(39.9075, 116.39723))]
+    # THEN Berlin Brandenburg comes first and Tegel is gone; Nanyuan is gone from Beijing's
+    assert berlin[0]["iata"] == "BER"
+    assert "TXL" not in [a["iata"] for a in berlin]
+    assert "NAY" not in beijing
+    assert {"PEK", "PKX"} <= set(beijing)
+    # AND right on top of Tegel the zone still comes from it
+    assert geo.timezone_at(Coordinates(52.5597, 13.2877)) == "Europe/Berlin"
 
 
 def test_joint_use_military_and_civil_airport_is_kept() -> None:
@@ -131,14 +144,35 @@ def test_index_finds_exactly_what_a_full_scan_finds(point: Coordinates) -> None:
     # GIVEN a point, including awkward ones (antimeridian, high latitude)
     # WHEN looking up every airport within 500 km through the index
     got = {a["iata"] for a in geo.nearest_airports(point, radius_km=500, limit=10_000)}
-    # THEN it is the same set a brute-force scan of the whole list finds (same name filter)
+    # THEN it is the same set a brute-force scan of the whole table finds
+    table = geo._airports()
     expected = {
-        code
-        for code, row in airportsdata.load("IATA").items()
-        if geo.haversine_km(point, Coordinates(row["lat"], row["lon"])) <= 500
-        and geo._is_passenger_airport(row["name"])
+        table.iata[row]
+        for row in range(len(table.iata))
+        if table.passenger[row]
+        and geo.haversine_km(point, Coordinates(table.lat[row], math.degrees(table.lon_rad[row])))
+        <= 500
     }
     assert got == expected
+
+
+def test_airports_load_in_a_fresh_process_without_airportsdata() -> None:
+    # GIVEN a fresh interpreter (a cold start) that asks for Chicago's airports
+    code = (
+        "import sys\n"
+        "from citybrief import geo\n"
+        "from citybrief.article import Coordinates\n"
+        "codes = [a['iata'] for a in geo.nearest_airports(Coordinates(41.85003, -87.65005))]\n"
+        "assert {'ORD', 'MDW'} <= set(codes), codes\n"
+        "assert geo.timezone_at(Coordinates(41.85003, -87.65005)) == 'America/Chicago'\n"
+        "assert 'airportsdata' not in sys.modules, 'geo imported airportsdata'\n"
+    )
+    # WHEN it runs
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    # THEN the shipped data file answered, and the airportsdata package was never imported
+    assert result.returncode == 0, result.stderr
 
 
 def test_middle_of_the_ocean_has_no_airport_and_no_time_zone() -> None:
