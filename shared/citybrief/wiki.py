@@ -1,17 +1,25 @@
 """The MediaWiki Action API client: a city name in, one ``Article`` out.
 
-A normal city costs exactly two requests (query + parse of section 0); redirects and
-normalisation ride along in the first. Every request shares one deadline, so retries of
-429/5xx/maxlag/connection failures can never make a brief slower than ``Settings.deadline``.
+A normal city costs exactly two requests (query + parse of section 0) and one round trip:
+the parse is sent for the title as asked, from a second thread, while the query is in
+flight, and MediaWiki follows redirects and normalisation in both. When the query lands
+elsewhere the early parse is wasted, which costs one request more than a sequential
+client: a disambiguation page costs 3 (query, wasted parse, links), a search 5 (query,
+wasted parse, search, then query and parse together again).
+
+Every request shares one deadline, so retries of 429/5xx/maxlag/connection failures can
+never make a brief slower than ``Settings.deadline``.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import random
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple, Protocol
@@ -36,6 +44,8 @@ _SEARCH_LIMIT = 5
 _QUALIFIER = re.compile(r"\s*(?:\(.*\)|,.*)$")
 _INFOBOX_OPEN = re.compile(r"<table\b[^>]*\bclass=\"[^\"]*\binfobox\b[^\"]*\"[^>]*>", re.I)
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
+_SECTION0 = {"action": "parse", "prop": "text", "section": "0", "redirects": "1"}
+_PARSE_ERRORS = ("missingtitle",)  # no such page (or deleted since the query): no infobox
 
 
 class Fetched(NamedTuple):
@@ -116,7 +126,11 @@ def _plausible(title: str, query: str) -> bool:
 
 
 class _Call:
-    """One ``fetch``: its deadline and the number of HTTP requests spent so far."""
+    """One ``fetch``: its deadline and the number of HTTP requests spent so far.
+
+    Only the fetch's own thread changes ``requests`` (an early attempt is counted before it
+    is handed to its thread), so the count needs no lock.
+    """
 
     def __init__(self, deadline: float) -> None:
         self.ends = time.monotonic() + deadline
@@ -126,40 +140,79 @@ class _Call:
         return self.ends - time.monotonic()
 
 
+class _Early:
+    """A request's first attempt, made on a thread of its own while the caller works on.
+
+    Nothing escapes the thread: any failure becomes a ``_Retry``, so the caller just goes
+    on with the request's retries, in order, as if it had made the attempt itself.
+    """
+
+    def __init__(self, attempt: Callable[[], dict[str, Any] | _Retry]) -> None:
+        self._attempt = attempt
+        self._outcome: dict[str, Any] | _Retry = _Retry("early attempt did not finish")
+        # In the caller's context, so log records keep their request id.
+        self._thread = threading.Thread(
+            target=contextvars.copy_context().run, args=(self._run,), name="citybrief-early"
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = self._attempt()
+        except Exception as exc:  # e.g. non-JSON: the in-order retry will raise it if it lasts
+            self._outcome = _Retry(f"{type(exc).__name__}: {exc}")
+
+    def result(self) -> dict[str, Any] | _Retry:
+        """The attempt's outcome, waiting for its thread to end."""
+        self._thread.join()
+        return self._outcome
+
+
 class WikiClient:
     """Fetches articles over pooled keep-alive sessions.
 
     Keep one per process (warm function invocations reuse its connections). A
-    ``requests.Session`` is not promised to be thread-safe, and both ``compare`` and
-    threaded servers fetch concurrently, so each thread gets a session of its own.
+    ``requests.Session`` is not promised to be thread-safe, and ``compare``, threaded
+    servers and each fetch's early parse send concurrently, so every request borrows an
+    idle session for itself. The early parse runs on a new thread per fetch, so sessions
+    are pooled per client rather than per thread: that keeps its connection warm too.
     """
 
     def __init__(self, settings: Settings, backoff: float = 0.25) -> None:
         self.settings = settings
         self.backoff = backoff
-        self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self._idle: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
 
-    @property
-    def session(self) -> requests.Session:
-        """This thread's session, created on first use."""
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.headers.update(
-                {"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip"}
-            )
-            self._local.session = session
-            with self._sessions_lock:
-                self._sessions.append(session)
+    def _borrow(self) -> requests.Session:
+        """The most recently returned idle session (its connection is the warmest), or a new one."""
+        with self._sessions_lock:
+            if self._idle:
+                return self._idle.pop()
+        session = requests.Session()
+        session.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip"})
+        with self._sessions_lock:
+            self._sessions.append(session)
         return session
+
+    def _send(
+        self, url: str, params: dict[str, str], timeout: tuple[float, float]
+    ) -> requests.Response:
+        """One GET on a session no other thread is using meanwhile."""
+        session = self._borrow()
+        try:
+            return session.get(url, params=params, timeout=timeout)
+        finally:
+            with self._sessions_lock:
+                self._idle.append(session)
 
     def close(self) -> None:
         with self._sessions_lock:
             for session in self._sessions:
                 session.close()
             self._sessions.clear()
+            self._idle.clear()
 
     def __enter__(self) -> WikiClient:
         return self
@@ -175,7 +228,17 @@ class WikiClient:
         return Fetched(article, call.requests)
 
     def _resolve(self, call: _Call, title: str, query: str, lang: str, searched: bool) -> Article:
-        """Query ``title``; a missing page falls back to search unless this is the hit."""
+        """Query ``title`` while its parse is on the way; a missing page falls back to search
+        unless this is the hit. The parse's thread is joined before this returns or raises."""
+        early = self._begin(call, lang, _PARSE_ERRORS, page=title, **_SECTION0)
+        try:
+            return self._lookup(call, title, query, lang, searched, early=early)
+        finally:
+            early.result()
+
+    def _lookup(
+        self, call: _Call, title: str, query: str, lang: str, searched: bool, *, early: _Early
+    ) -> Article:
         data = self._get(
             call,
             lang,
@@ -207,10 +270,17 @@ class WikiClient:
             via = "redirect"
         else:
             via = "normalized" if body.get("normalized") else "exact"
-        return self._article(call, page, query, lang, via)
+        return self._article(call, page, query, lang, via, early=early.result())
 
     def _article(
-        self, call: _Call, page: dict[str, Any], query: str, lang: str, via: str
+        self,
+        call: _Call,
+        page: dict[str, Any],
+        query: str,
+        lang: str,
+        via: str,
+        *,
+        early: dict[str, Any] | _Retry,
     ) -> Article:
         coords = (page.get("coordinates") or [None])[0]
         revisions = page.get("revisions") or [{}]
@@ -222,24 +292,24 @@ class WikiClient:
             revision=revisions[0].get("revid") or page.get("lastrevid"),
             extract=page.get("extract", ""),
             coordinates=Coordinates(coords["lat"], coords["lon"]) if coords else None,
-            infobox_html=self._infobox(call, page["title"], lang),
+            infobox_html=self._infobox(call, page["title"], lang, early),
             description=page.get("pageprops", {}).get("wikibase-shortdesc"),
             retrieved_at=_now(),
             requested=query,
             resolved_via=via,
         )
 
-    def _infobox(self, call: _Call, title: str, lang: str) -> str | None:
-        data = self._get(
-            call,
-            lang,
-            action="parse",
-            page=title,
-            prop="text",
-            section="0",
-            redirects="1",
-            allow_errors=("missingtitle",),  # deleted between our two requests: no infobox
-        )
+    def _infobox(
+        self, call: _Call, title: str, lang: str, early: dict[str, Any] | _Retry
+    ) -> str | None:
+        """The infobox of ``title``, from the early parse when that reached this very page.
+
+        A failed early parse was the first attempt: its retries follow here, in order.
+        """
+        first: dict[str, Any] | _Retry | None = early
+        if isinstance(early, dict) and early.get("parse", {}).get("title") != title:
+            first = None  # it reached another page, or none: parse the query's answer instead
+        data = self._get(call, lang, _PARSE_ERRORS, first, page=title, **_SECTION0)
         text = data.get("parse", {}).get("text")
         return infobox_of(text) if isinstance(text, str) else None
 
@@ -290,18 +360,34 @@ class WikiClient:
             raise Ambiguous(f"{query!r} matches no article title; did you mean one of these?", hits)
         return self._resolve(call, hits[0], query, lang, searched=True)
 
-    def _get(
-        self, call: _Call, lang: str, allow_errors: tuple[str, ...] = (), **params: str
-    ) -> dict[str, Any]:
-        """One API call with retries, all within the fetch's deadline."""
+    def _begin(
+        self, call: _Call, lang: str, allow_errors: tuple[str, ...], **params: str
+    ) -> _Early:
+        """Send an API call's first attempt from another thread; ``_get`` can go on from it."""
         url = endpoint_for(self.settings, lang)
         params.update(format="json", formatversion="2", maxlag="5")
+        remaining = self._spend(call)
+        return _Early(lambda: self._attempt(url, params, remaining, allow_errors))
+
+    def _get(
+        self,
+        call: _Call,
+        lang: str,
+        allow_errors: tuple[str, ...] = (),
+        first: dict[str, Any] | _Retry | None = None,
+        **params: str,
+    ) -> dict[str, Any]:
+        """One API call with retries, all within the fetch's deadline.
+
+        ``first`` is the outcome of an attempt already made (see ``_begin``), if any.
+        """
+        url = endpoint_for(self.settings, lang)
+        params.update(format="json", formatversion="2", maxlag="5")
+        outcome = first
         for attempt in range(self.settings.max_retries + 1):
-            remaining = call.remaining()
-            if remaining <= 0:
-                raise UpstreamTimeout("Wikipedia did not answer within the deadline")
-            call.requests += 1
-            outcome = self._attempt(url, params, remaining, allow_errors)
+            if attempt or outcome is None:
+                remaining = self._spend(call)
+                outcome = self._attempt(url, params, remaining, allow_errors)
             if not isinstance(outcome, _Retry):
                 return outcome
             if attempt == self.settings.max_retries:
@@ -322,6 +408,15 @@ class WikiClient:
             time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @staticmethod
+    def _spend(call: _Call) -> float:
+        """Count one more request; the time left for it, or UpstreamTimeout when none is."""
+        remaining = call.remaining()
+        if remaining <= 0:
+            raise UpstreamTimeout("Wikipedia did not answer within the deadline")
+        call.requests += 1
+        return remaining
+
     def _attempt(
         self, url: str, params: dict[str, str], remaining: float, allow_errors: tuple[str, ...]
     ) -> dict[str, Any] | _Retry:
@@ -331,7 +426,7 @@ class WikiClient:
             min(self.settings.read_timeout, remaining),
         )
         try:
-            response = self.session.get(url, params=params, timeout=timeout)
+            response = self._send(url, params, timeout)
         except requests.exceptions.ConnectTimeout:
             return _Retry("connect timeout")
         except requests.Timeout as exc:  # a slow answer is not retried: it would be slow again

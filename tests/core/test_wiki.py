@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +17,7 @@ from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
 from citybrief.wiki import WikiClient, _plausible, endpoint_for, infobox_of
-from tests.fakewiki import FakeWiki
+from tests.fakewiki import FakeWiki, Logged
 
 
 @pytest.fixture
@@ -48,19 +50,95 @@ def test_a_city_costs_exactly_two_requests(client: WikiClient, wiki: FakeWiki) -
     assert article.retrieved_at.endswith("Z")
 
 
+def _entry(wiki: FakeWiki, action: str) -> Logged:
+    """The one logged request for ``action`` (query and parse arrive in either order)."""
+    (entry,) = [e for e in wiki.log if e.params["action"] == action]
+    return entry
+
+
+def test_a_city_costs_one_round_trip(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN a wiki 200 ms away WHEN a city is fetched THEN query and parse are in flight
+    together: the parse arrives before the query is answered, and the brief takes about
+    one round trip, not two."""
+    wiki.latency_ms = 200
+    started = time.monotonic()
+
+    fetched = client.fetch("Chicago")
+
+    elapsed = time.monotonic() - started
+    assert fetched.requests == 2 == wiki.requests
+    assert fetched.article.infobox_html is not None
+    query, parse = _entry(wiki, "query"), _entry(wiki, "parse")
+    assert abs(parse.at - query.at) < 0.1  # sequential requests would be >= 0.2 s apart
+    assert elapsed < 1.6 * 0.2 + 0.15  # two round trips would take >= 0.4 s
+
+
+def test_a_redirect_costs_one_round_trip_and_uses_its_target(
+    client: WikiClient, wiki: FakeWiki
+) -> None:
+    """GIVEN a redirect WHEN fetched THEN the parse sent for the title as asked followed the
+    redirect too, so its infobox (of the target) is used: still 2 requests."""
+    fetched = client.fetch("Chicago, Illinois")
+
+    assert (fetched.article.title, fetched.article.resolved_via) == ("Chicago", "redirect")
+    assert fetched.requests == 2 == wiki.requests
+    assert _entry(wiki, "parse").params["page"] == "Chicago, Illinois"
+    assert fetched.article.infobox_html == client.fetch("Chicago").article.infobox_html
+
+
+def _early_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "citybrief-early"]
+
+
+@pytest.mark.parametrize("fault", ["500", "reset", "html"])
+def test_a_failed_early_parse_is_retried_after_the_query(
+    client: WikiClient, wiki: FakeWiki, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    """GIVEN the parse sent alongside the query fails (any way, even with non-JSON) WHEN a
+    city is fetched THEN the parse is tried again once the query has answered, and the
+    brief is whole: 3 requests, no thread left behind."""
+    wiki.fail(fault, times=1)  # faults hit the first request to arrive: make it the parse
+    attempt = client._attempt
+
+    def query_later(url: str, params: dict[str, str], *args: Any) -> Any:
+        if params["action"] == "query":
+            time.sleep(0.1)
+        return attempt(url, params, *args)
+
+    monkeypatch.setattr(client, "_attempt", query_later)
+
+    fetched = client.fetch("Chicago")
+
+    assert fetched.article.title == "Chicago"
+    assert fetched.article.infobox_html is not None
+    assert fetched.requests == 3 == wiki.requests
+    assert [e.params["action"] for e in wiki.log] == ["parse", "query", "parse"]
+    assert _early_threads() == []
+
+
+def test_an_early_parse_of_a_missing_title_never_breaks_the_brief(client: WikiClient) -> None:
+    """GIVEN a page whose early parse fails with missingtitle (here: found through search)
+    WHEN fetched THEN the answer is parsed in its own right and nothing leaks."""
+    article = client.fetch("chicago il").article
+
+    assert article.title == "Chicago"
+    assert article.infobox_html is not None
+    assert _early_threads() == []
+
+
 def test_every_request_is_polite(client: WikiClient, wiki: FakeWiki, settings: Settings) -> None:
     """GIVEN Wikimedia's API etiquette WHEN fetching THEN each request asks for
     formatversion=2 JSON, sets maxlag=5, accepts gzip and names us with a contact."""
     client.fetch("Berlin")
 
-    assert [entry.params["action"] for entry in wiki.log] == ["query", "parse"]
+    assert sorted(entry.params["action"] for entry in wiki.log) == ["parse", "query"]
     for entry in wiki.log:
         assert entry.params["formatversion"] == "2"
         assert entry.params["format"] == "json"
         assert entry.params["maxlag"] == "5"
         assert entry.headers["user-agent"] == settings.user_agent
         assert "gzip" in entry.headers["accept-encoding"]
-    assert wiki.log[1].params["section"] == "0"
+    assert _entry(wiki, "parse").params["section"] == "0"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +161,8 @@ def test_redirects_and_normalisation_are_reported(
     assert (fetched.article.title, fetched.article.resolved_via) == (title, via)
     assert fetched.article.requested == query
     assert fetched.requests == 2
-    assert wiki.log[0].params["titles"] == query  # unicode survived the round trip
+    assert _entry(wiki, "query").params["titles"] == query  # unicode survived the round trip
+    assert _entry(wiki, "parse").params["page"] == query  # parsed alongside, as asked
 
 
 def test_search_finds_the_city_behind_a_qualified_name(client: WikiClient) -> None:
@@ -91,7 +170,8 @@ def test_search_finds_the_city_behind_a_qualified_name(client: WikiClient) -> No
     fetched = client.fetch("chicago il")
 
     assert (fetched.article.title, fetched.article.resolved_via) == ("Chicago", "search")
-    assert fetched.requests == 4  # missing query, search, query, parse
+    # missing query + early parse (wasted), search, query + parse: one more than sequential
+    assert fetched.requests == 5
 
 
 def test_gibberish_is_not_found(client: WikiClient) -> None:
@@ -121,7 +201,8 @@ def test_disambiguation_lists_places_first(client: WikiClient, wiki: FakeWiki) -
         "Springfield (The Simpsons)",
     ]
     assert caught.value.problem()["candidates"] == caught.value.candidates
-    assert wiki.requests == 2
+    assert wiki.requests == 3  # query + early parse (wasted), then the links
+    assert _early_threads() == []
 
 
 @pytest.mark.parametrize("query", ["", "   ", "a|b", "Chicago#History", "<script>", "x" * 256])
@@ -206,7 +287,9 @@ def test_server_error_forever_is_upstream_error(
 
     with pytest.raises(UpstreamError, match="HTTP 500"):
         client.fetch("Tokyo")
-    assert wiki.requests == settings.max_retries + 1
+    # every query attempt, plus the early parse: it is retried only once the query answers
+    assert wiki.requests == settings.max_retries + 2
+    assert _early_threads() == []
 
 
 def test_maxlag_is_retried(client: WikiClient, wiki: FakeWiki) -> None:
@@ -225,7 +308,8 @@ def test_non_json_is_upstream_error_without_retry(client: WikiClient, wiki: Fake
 
     with pytest.raises(UpstreamError, match="JSON"):
         client.fetch("Toronto")
-    assert wiki.requests == 1
+    assert wiki.requests == 2  # the query and the early parse, each once
+    assert _early_threads() == []
 
 
 def test_connection_reset_is_retried(client: WikiClient, wiki: FakeWiki) -> None:
@@ -241,7 +325,7 @@ def test_connection_reset_forever_is_upstream_error(
 
     with pytest.raises(UpstreamError, match="connection"):
         client.fetch("Houston")
-    assert wiki.requests == settings.max_retries + 1
+    assert wiki.requests == settings.max_retries + 2  # as for HTTP 500 above
 
 
 def test_a_hang_ends_at_the_deadline(settings: Settings, wiki: FakeWiki) -> None:
@@ -254,6 +338,7 @@ def test_a_hang_ends_at_the_deadline(settings: Settings, wiki: FakeWiki) -> None
     with WikiClient(short) as client, pytest.raises(UpstreamTimeout):
         client.fetch("Atlanta")
     assert time.monotonic() - started < short.deadline + 1.0
+    assert _early_threads() == []  # the hung early parse ended at the deadline too
 
 
 def test_latency_within_the_deadline_is_fine(client: WikiClient, wiki: FakeWiki) -> None:
@@ -261,7 +346,7 @@ def test_latency_within_the_deadline_is_fine(client: WikiClient, wiki: FakeWiki)
     started = time.monotonic()
 
     assert client.fetch("Boston").article.title == "Boston"
-    assert time.monotonic() - started >= 0.6
+    assert time.monotonic() - started >= 0.3  # one round trip: query and parse overlap
 
 
 def test_non_place_page_has_no_coordinates_or_infobox(client: WikiClient) -> None:

@@ -15,6 +15,7 @@ import re
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,7 @@ class Logged(NamedTuple):
 
     params: dict[str, str]
     headers: dict[str, str]
+    at: float  # time.monotonic() on arrival, so tests can tell overlapping requests
 
 
 @dataclass
@@ -158,7 +160,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         headers = {key.lower(): value for key, value in self.headers.items()}
-        fault, wake = self.server._record(Logged(params, headers), "maxlag" in params)
+        fault, wake = self.server._record(
+            Logged(params, headers, time.monotonic()), "maxlag" in params
+        )
         if self.server.latency_ms:
             wake.wait(self.server.latency_ms / 1000)
         try:
