@@ -191,7 +191,7 @@ def measure_analysis(wiki: FakeWiki, cities: list[str], repeat: int) -> dict[str
     with WikiClient(settings) as client:
         articles = {city: client.fetch(city) for city in cities}
     cold_service = BriefService(settings, source=_Prefetched(articles), cache=NullCache())
-    cold_service.brief(cities[0])  # lazy imports (TextBlob, NLTK, bs4) are cold-start cost
+    cold_service.brief(cities[0])  # lazy loads (sentiment lexicon, airports) are cold-start cost
     ours = {c: timed(partial(cold_service.brief, c), repeat) for c in cities}
     theirs = {c: timed(partial(_naive_sentiment, TextBlob, articles[c]), repeat) for c in cities}
     warm_service = BriefService(replace(settings, cache="memory"))

@@ -73,6 +73,10 @@ TARGET_ENV: dict[str, str] = {
 }
 # Provided by the python3.12 Lambda runtime (/var/runtime): never shipped.
 LAMBDA_RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+# Declared by a dependency but never imported by citybrief: textblob requires nltk, yet
+# citybrief loads TextBlob's scorer without the package __init__ that imports it (the
+# artifact tests prove a brief works without these). Never shipped either.
+NEVER_IMPORTED = frozenset({"nltk"})
 AZURE_SITE_PACKAGES = Path(".python_packages") / "lib" / "site-packages"
 DIST_INFO_INSTALLER_FILES = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
 MB = 1_000_000
@@ -246,9 +250,9 @@ def remove_distribution(site: Path, info: Path) -> None:
             directory.rmdir()
 
 
-def drop_runtime_provided(site: Path, requirements: Path, provided: frozenset[str]) -> list[str]:
-    """Remove ``provided`` distributions and what only they needed; names removed."""
-    needed = needed_distributions(site, third_party_requirements(requirements), provided)
+def drop_distributions(site: Path, requirements: Path, dropped: frozenset[str]) -> list[str]:
+    """Remove ``dropped`` distributions and what only they needed; names removed."""
+    needed = needed_distributions(site, third_party_requirements(requirements), dropped)
     removed = []
     for name, info in sorted(_dist_infos(site).items()):
         if name not in needed:
@@ -371,8 +375,8 @@ def package_aws(options: Options) -> tuple[Path, Path | None]:
     target = fresh(options.dist / "aws")
     requirements = ROOT / "aws_lambda" / "requirements.txt"
     pip_install(requirements, target)
-    removed = drop_runtime_provided(target, requirements, LAMBDA_RUNTIME_PROVIDED)
-    print(f"package: aws: left to the Lambda runtime: {', '.join(removed) or 'nothing'}")
+    removed = drop_distributions(target, requirements, LAMBDA_RUNTIME_PROVIDED | NEVER_IMPORTED)
+    print(f"package: aws: not shipped (runtime's or never imported): {', '.join(removed)}")
     prune(target)
     copy_files(ROOT / "aws_lambda", target, ["handler.py"])
     copy_core(target)
@@ -403,6 +407,8 @@ def package_azure(options: Options) -> tuple[Path, Path | None]:
         site = target / AZURE_SITE_PACKAGES
         site.mkdir(parents=True)
         pip_install(requirements, site)
+        removed = drop_distributions(site, requirements, NEVER_IMPORTED)
+        print(f"package: azure: not shipped (never imported): {', '.join(removed)}")
         prune(site)
     return target, make_zip(target)
 
