@@ -3,6 +3,7 @@
 #   * aws_lambda/template.yaml with cfn-lint (project dev dependency) and
 #     `sam validate --lint` (AWS SAM CLI, installed pinned into .tools/sam on first use:
 #     it pins its own boto3/cfn-lint, so it stays out of .venv);
+#   * `sam build` from the template, when `make package` has built dist/aws (its CodeUri);
 #   * azure_functions/infra/azuredeploy.json: JSON syntax (its structure is checked by
 #     tests/deploy/test_azure_infra.py).
 # Needs no AWS credentials: AWS_DEFAULT_REGION only satisfies SAM's translator.
@@ -28,6 +29,15 @@ echo "+ cfn-lint aws_lambda/template.yaml"
 "$VENV_BIN/cfn-lint" aws_lambda/template.yaml
 echo "+ sam validate --lint -t aws_lambda/template.yaml"
 "$SAM" validate --lint -t aws_lambda/template.yaml
+if [[ -f dist/aws/handler.py ]]; then
+    build_dir="$(mktemp -d)"
+    trap 'rm -rf "$build_dir"' EXIT
+    echo "+ sam build -t aws_lambda/template.yaml (into a temporary directory)"
+    "$SAM" build -t aws_lambda/template.yaml --build-dir "$build_dir/build" \
+        --cache-dir "$build_dir/cache" >/dev/null
+else
+    echo "lint_iac: dist/aws not built: run 'make package' to check 'sam build' too" >&2
+fi
 echo "+ json syntax azure_functions/infra/azuredeploy.json"
 "$VENV_BIN/python" -m json.tool azure_functions/infra/azuredeploy.json >/dev/null
 echo "lint_iac: OK"

@@ -77,7 +77,13 @@ def test_ci() -> None:
     assert setup["with"]["cache"] == "pip"
     assert setup["with"]["cache-dependency-path"] == "pyproject.toml"
     commands = [s["run"] for s in job["steps"] if "run" in s]
-    assert commands == ["make install", "make lint", "make test", "make package"]
+    assert commands == [
+        "make install",
+        "make lint",
+        "make test",
+        "make package",
+        "bash scripts/lint_iac.sh",  # now with dist/aws: sam build from the template
+    ]
 
 
 @pytest.mark.parametrize("cloud", sorted(DEPLOYS))
