@@ -25,25 +25,9 @@
 #   PACKAGE                 zip to deploy, from `make package`      [dist/azure.zip]
 set -euo pipefail
 
-DRY_RUN=false
-for arg in "$@"; do
-    case "$arg" in
-        --dry-run) DRY_RUN=true ;;
-        -h | --help)
-            sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
-            exit 0
-            ;;
-        *)
-            echo "deploy.sh: unknown argument: $arg (try --help)" >&2
-            exit 2
-            ;;
-    esac
-done
-
-die() {
-    echo "deploy.sh: $*" >&2
-    exit 2
-}
+# shellcheck source=scripts/dry_run.sh
+source "$(dirname "$0")/../scripts/dry_run.sh"
+parse_args "$@"
 
 cd "$(dirname "$0")/.."
 
@@ -73,8 +57,6 @@ if [[ "$DRY_RUN" == false ]]; then
         die "$PACKAGE not found: run 'make package' first"
 fi
 
-# shellcheck source=scripts/dry_run.sh
-source "$(dirname "$0")/../scripts/dry_run.sh"
 
 # CORS_ORIGINS "a,b" -> ARM array parameter '["a","b"]' (JSON, no jq needed).
 cors_json() {

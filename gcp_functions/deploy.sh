@@ -33,25 +33,9 @@
 #                          passed through to the functions when set
 set -euo pipefail
 
-DRY_RUN=false
-for arg in "$@"; do
-    case "$arg" in
-        --dry-run) DRY_RUN=true ;;
-        -h | --help)
-            sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
-            exit 0
-            ;;
-        *)
-            echo "deploy.sh: unknown argument: $arg (try --help)" >&2
-            exit 2
-            ;;
-    esac
-done
-
-die() {
-    echo "deploy.sh: $*" >&2
-    exit 2
-}
+# shellcheck source=scripts/dry_run.sh
+source "$(dirname "$0")/../scripts/dry_run.sh"
+parse_args "$@"
 
 is_bool() { [[ "$1" == true || "$1" == false ]]; }
 
@@ -82,8 +66,6 @@ if [[ "$DRY_RUN" == false ]]; then
     [[ -f "$SOURCE_DIR/main.py" ]] || die "$SOURCE_DIR/main.py not found: run 'make package' first"
 fi
 
-# shellcheck source=scripts/dry_run.sh
-source "$(dirname "$0")/../scripts/dry_run.sh"
 
 # Run "$@" (a create command) unless the describe command in $1 succeeds.
 # Usage: ensure "<describe argv as one quoted string>" create argv...

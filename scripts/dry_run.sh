@@ -1,7 +1,33 @@
 # shellcheck shell=bash
-# Shared by the deploy scripts: `run CMD...` runs a command (echoing it to stderr), or,
-# when DRY_RUN=true, only prints it, one per line and shell-quoted so the output
-# round-trips through Python's shlex.split (the deploy tests parse it). Source it.
+# Shared by the deploy scripts (source it): `parse_args "$@"` takes --dry-run and
+# --help (which prints the calling script's header comment); `run CMD...` runs a
+# command (echoing it to stderr), or, with --dry-run, only prints it, one per line and
+# shell-quoted so the output round-trips through Python's shlex.split (the deploy tests
+# parse it); `die MESSAGE` stops with exit code 2.
+
+DRY_RUN=false
+
+parse_args() {
+    local arg
+    for arg in "$@"; do
+        case "$arg" in
+            --dry-run) DRY_RUN=true ;;
+            -h | --help)
+                sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+                exit 0
+                ;;
+            *)
+                echo "$(basename "$0"): unknown argument: $arg (try --help)" >&2
+                exit 2
+                ;;
+        esac
+    done
+}
+
+die() {
+    echo "$(basename "$0"): $*" >&2
+    exit 2
+}
 
 # Quote like Python's shlex.quote.
 quote() {
