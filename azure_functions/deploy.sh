@@ -17,7 +17,7 @@
 #   AUTH_LEVEL              FUNCTION (x-functions-key required) or ANONYMOUS [FUNCTION]
 #   CORS_ORIGINS            comma-separated allowed origins                       []
 #   CITYBRIEF_CONTACT       contact for Wikipedia's User-Agent policy   [project URL]
-#   CITYBRIEF_CACHE         cache setting passed to the app                  [memory]
+#   CACHE                   table (shared Table storage cache) or memory        [table]
 #   INSTANCE_MEMORY_MB      512 | 2048 | 4096                                   [2048]
 #   MAXIMUM_INSTANCE_COUNT  scale-out ceiling (40..1000)                          [40]
 #   BUILD_REMOTE            let the platform pip-install requirements.txt     [false]
@@ -37,7 +37,7 @@ AZURE_STORAGE_ACCOUNT="${AZURE_STORAGE_ACCOUNT:-}"
 AUTH_LEVEL="${AUTH_LEVEL:-FUNCTION}"
 CORS_ORIGINS="${CORS_ORIGINS:-}"
 CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
-CITYBRIEF_CACHE="${CITYBRIEF_CACHE:-memory}"
+CACHE="${CACHE:-table}"
 INSTANCE_MEMORY_MB="${INSTANCE_MEMORY_MB:-2048}"
 MAXIMUM_INSTANCE_COUNT="${MAXIMUM_INSTANCE_COUNT:-40}"
 BUILD_REMOTE="${BUILD_REMOTE:-false}"
@@ -49,6 +49,7 @@ TEMPLATE="azure_functions/infra/azuredeploy.json"
 [[ "$AUTH_LEVEL" == FUNCTION || "$AUTH_LEVEL" == ANONYMOUS ]] ||
     die "AUTH_LEVEL must be FUNCTION or ANONYMOUS"
 [[ "$BUILD_REMOTE" == true || "$BUILD_REMOTE" == false ]] || die "BUILD_REMOTE must be true or false"
+[[ "$CACHE" == table || "$CACHE" == memory ]] || die "CACHE must be table or memory"
 [[ "$PACKAGE" == *.zip ]] || die "PACKAGE must end in .zip"
 
 if [[ "$DRY_RUN" == false ]]; then
@@ -76,7 +77,7 @@ PARAMS=(
     "appName=$AZURE_FUNCTIONAPP_NAME"
     "authLevel=$AUTH_LEVEL"
     "wikiContact=$CITYBRIEF_CONTACT"
-    "cache=$CITYBRIEF_CACHE"
+    "cache=$CACHE"
     "corsOrigins=$(cors_json)"
     "instanceMemoryMB=$INSTANCE_MEMORY_MB"
     "maximumInstanceCount=$MAXIMUM_INSTANCE_COUNT"

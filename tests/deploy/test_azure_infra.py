@@ -112,6 +112,9 @@ def test_app_settings(template: dict[str, Any]) -> None:
     assert settings["CITYBRIEF_AUTH_LEVEL"] == "[parameters('authLevel')]"
     assert settings["CITYBRIEF_CONTACT"] == "[parameters('wikiContact')]"
     assert {"CITYBRIEF_CACHE", "CITYBRIEF_CORS_ORIGINS"} <= set(settings)
+    # the shared Table cache by default, named after the table the template creates
+    assert "azuretable://{0}" in settings["CITYBRIEF_CACHE"]
+    assert template["parameters"]["cache"]["defaultValue"] == "table"
     # Flex Consumption sets the language in functionAppConfig.runtime instead
     assert "FUNCTIONS_WORKER_RUNTIME" not in settings
     assert "FUNCTIONS_EXTENSION_VERSION" not in settings
