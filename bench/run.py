@@ -40,7 +40,9 @@ from tests.fakewiki.pages import DEFAULT_DATA, load
 
 PYTHON = sys.executable
 LATENCIES_MS = (0, 100)
-ADAPTERS = ("aws", "gcp", "azure", "cli", "core")
+# "aws" is the default deployment (X-Ray tracing on: the SDK import is part of its cold
+# start); "aws-notrace" the same handler with TracingMode=PassThrough.
+ADAPTERS = ("aws", "aws-notrace", "gcp", "azure", "cli", "core")
 PACKAGES = (
     "citybrief",
     "requests",
@@ -58,7 +60,6 @@ PACKAGES = (
 # The same environment for every fresh process: no cache, no tracing or metrics backends.
 PROBE_ENV = {
     "CITYBRIEF_CACHE": "none",
-    "POWERTOOLS_TRACE_DISABLED": "1",
     "POWERTOOLS_METRICS_DISABLED": "1",
     "AWS_DEFAULT_REGION": "us-east-1",
     "PYTHONPATH": str(ROOT),
@@ -223,6 +224,9 @@ def measure_analysis(wiki: FakeWiki, cities: list[str], repeat: int) -> dict[str
 def probe(wiki: FakeWiki, entry: str, city: str, *flags: str) -> tuple[dict[str, Any], str]:
     """Run one fresh process; its report (with spawn-to-brief seconds) and its stderr."""
     env = {**os.environ, **PROBE_ENV, "CITYBRIEF_WIKI_API": wiki.api_url}
+    env.pop("POWERTOOLS_TRACE_DISABLED", None)  # outside Lambda the Tracer sends nothing
+    if entry == "aws-notrace":
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
     latency = wiki.latency_ms
     wiki.reset()
     wiki.latency_ms = latency

@@ -95,7 +95,12 @@ def test_function_runtime_and_sizing(template: dict[str, Any]) -> None:
     assert fn["Handler"] == "handler.handler"
     assert fn["CodeUri"] == "../dist/aws"
     assert fn["Architectures"] == ["x86_64"]
-    assert fn["Tracing"] == "Active"
+    # X-Ray on by default; switching it off also spares the cold start the SDK import
+    assert fn["Tracing"] == {"Ref": "TracingMode"}
+    assert template["Parameters"]["TracingMode"]["Default"] == "Active"
+    assert fn["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == {
+        "Fn::If": ["TracingActive", "false", "true"]
+    }
     # longer than the core's 20 s deadline, within the HTTP API's 30 s integration cap
     assert 20 < fn["Timeout"] <= 30
     assert template["Parameters"]["MemorySize"]["Default"] >= 512
