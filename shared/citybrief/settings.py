@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from . import __version__
 
@@ -110,9 +109,3 @@ class Settings:
             queue_name=env.get("CITYBRIEF_QUEUE_NAME") or None,
             blob_container=env.get("CITYBRIEF_BLOB_CONTAINER") or base.blob_container,
         )
-
-
-@lru_cache(maxsize=1)
-def default_settings() -> Settings:
-    """Process-wide settings for entry points that do not build their own."""
-    return Settings.from_env()
