@@ -237,65 +237,69 @@ def _gcloud_env(logs: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def firestore_emulator(emulator_logs: Path) -> Iterator[Emulator]:
-    gcloud = _gcloud("cloud-firestore-emulator", "google-cloud-cli-firestore-emulator")
+def _gcloud_emulator(
+    logs: Path, name: str, component: str, package: str, command: list[str], env_var: str
+) -> Iterator[Emulator]:
+    """Start ``gcloud <command> --host-port=...``; its clients find it through ``env_var``."""
+    gcloud = _gcloud(component, package)
     port = free_port()
     emulator = start(
-        "firestore",
-        "firestore_emulator",
-        [gcloud, "emulators", "firestore", "start", f"--host-port={HOST}:{port}"],
+        name,
+        f"{name}_emulator",
+        [gcloud, *command, f"--host-port={HOST}:{port}"],
         {"grpc": port},
         lambda: answers(f"http://{HOST}:{port}/"),
-        emulator_logs,
-        _gcloud_env(emulator_logs),
+        logs,
+        _gcloud_env(logs),
     )
-    emulator.env = {"FIRESTORE_EMULATOR_HOST": f"{HOST}:{port}"}
+    emulator.env = {env_var: f"{HOST}:{port}"}
     yield from _run(emulator)
+
+
+def _point_google_sdk_at(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Aim the google-cloud client libraries at ``emulator`` for one test."""
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    for name, value in emulator.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", GCP_PROJECT)
+    monkeypatch.setenv("GCLOUD_PROJECT", GCP_PROJECT)
+
+
+@pytest.fixture(scope="session")
+def firestore_emulator(emulator_logs: Path) -> Iterator[Emulator]:
+    yield from _gcloud_emulator(
+        emulator_logs,
+        "firestore",
+        "cloud-firestore-emulator",
+        "google-cloud-cli-firestore-emulator",
+        ["emulators", "firestore", "start"],
+        "FIRESTORE_EMULATOR_HOST",
+    )
 
 
 @pytest.fixture
 def firestore_collection(firestore_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point google-cloud-firestore at the emulator; return a fresh collection name."""
-    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", firestore_emulator.env["FIRESTORE_EMULATOR_HOST"])
-    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", GCP_PROJECT)
-    monkeypatch.setenv("GCLOUD_PROJECT", GCP_PROJECT)
+    _point_google_sdk_at(firestore_emulator, monkeypatch)
     return f"citybrief-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="session")
 def pubsub_emulator(emulator_logs: Path) -> Iterator[Emulator]:
-    gcloud = _gcloud("pubsub-emulator", "google-cloud-cli-pubsub-emulator")
-    port = free_port()
-    emulator = start(
-        "pubsub",
-        "pubsub_emulator",
-        [
-            gcloud,
-            "beta",
-            "emulators",
-            "pubsub",
-            "start",
-            f"--host-port={HOST}:{port}",
-            f"--project={GCP_PROJECT}",
-        ],
-        {"grpc": port},
-        lambda: answers(f"http://{HOST}:{port}/"),
+    yield from _gcloud_emulator(
         emulator_logs,
-        _gcloud_env(emulator_logs),
+        "pubsub",
+        "pubsub-emulator",
+        "google-cloud-cli-pubsub-emulator",
+        ["beta", "emulators", "pubsub", "start", f"--project={GCP_PROJECT}"],
+        "PUBSUB_EMULATOR_HOST",
     )
-    emulator.env = {"PUBSUB_EMULATOR_HOST": f"{HOST}:{port}"}
-    yield from _run(emulator)
 
 
 @pytest.fixture
 def pubsub_project(pubsub_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point google-cloud-pubsub at the emulator; return the project id to use."""
-    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    monkeypatch.setenv("PUBSUB_EMULATOR_HOST", pubsub_emulator.env["PUBSUB_EMULATOR_HOST"])
-    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", GCP_PROJECT)
-    monkeypatch.setenv("GCLOUD_PROJECT", GCP_PROJECT)
+    _point_google_sdk_at(pubsub_emulator, monkeypatch)
     return GCP_PROJECT
 
 
