@@ -358,7 +358,14 @@ class WikiClient:
             raise NotFound(f"No Wikipedia article for {query!r}")
         if not _plausible(hits[0], title):
             raise Ambiguous(f"{query!r} matches no article title; did you mean one of these?", hits)
-        return self._resolve(call, hits[0], query, lang, searched=True)
+        article = self._resolve(call, hits[0], query, lang, searched=True)
+        if article.coordinates is None:  # a guess that is no place ("chicago band"): ask
+            raise Ambiguous(
+                f"{query!r} found {article.title!r}, which is not a place; "
+                "did you mean one of these?",
+                hits,
+            )
+        return article
 
     def _begin(
         self, call: _Call, lang: str, allow_errors: tuple[str, ...], **params: str

@@ -165,6 +165,21 @@ def test_redirects_and_normalisation_are_reported(
     assert _entry(wiki, "parse").params["page"] == query  # parsed alongside, as asked
 
 
+def test_a_search_guess_that_is_no_place_is_offered_not_answered(client: WikiClient) -> None:
+    """GIVEN "chicago band" (no such title; search's plausible hit is the band's page)
+    WHEN fetched THEN the caller is asked, with the hits, instead of getting a band as a city."""
+    with pytest.raises(Ambiguous) as caught:
+        client.fetch("chicago band")
+
+    assert "not a place" in caught.value.detail
+    assert "Chicago (band)" in caught.value.candidates
+
+
+def test_an_exact_title_is_answered_even_when_it_is_no_place(client: WikiClient) -> None:
+    """Asked for by its exact title, a page is what the caller wants: no guess was made."""
+    assert client.fetch("Chicago (band)").article.title == "Chicago (band)"
+
+
 def test_search_finds_the_city_behind_a_qualified_name(client: WikiClient) -> None:
     """GIVEN "chicago il" (no such title) WHEN fetched THEN search leads to Chicago."""
     fetched = client.fetch("chicago il")
