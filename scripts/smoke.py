@@ -57,13 +57,21 @@ def fetch(url: str, headers: dict[str, str], timeout: float) -> Response:
     return response
 
 
-def check_health(base: str, headers: dict[str, str], timeout: float) -> list[str]:
-    url = f"{base}/health"
+def get_ok(name: str, url: str, headers: dict[str, str], timeout: float) -> tuple[Any, list[str]]:
+    """GET ``url``; the response, or the failure that makes it useless (error, not 200)."""
     resp = fetch(url, headers, timeout)
     if resp.error:
-        return [f"health: {resp.error} ({url})"]
+        return resp, [f"{name}: {resp.error} ({url})"]
     if resp.status != 200:
-        return [f"health: expected HTTP 200, got {resp.status} ({url})"]
+        return resp, [f"{name}: expected HTTP 200, got {resp.status} ({url})"]
+    return resp, []
+
+
+def check_health(base: str, headers: dict[str, str], timeout: float) -> list[str]:
+    url = f"{base}/health"
+    resp, failures = get_ok("health", url, headers, timeout)
+    if failures:
+        return failures
     if not isinstance(resp.json, dict):
         return [f"health: body is not a JSON object ({url})"]
     if resp.json.get("status") != "ok":
@@ -72,21 +80,17 @@ def check_health(base: str, headers: dict[str, str], timeout: float) -> list[str
 
 
 def has_text(summary: Any) -> bool:
-    """The Brief schema's summary is a list of sentences; accept a plain string too."""
-    if isinstance(summary, str):
-        return bool(summary.strip())
-    if isinstance(summary, list):
-        return any(isinstance(item, str) and item.strip() for item in summary)
-    return False
+    """The Brief schema's summary: a list of sentences, at least one of them not blank."""
+    return isinstance(summary, list) and any(
+        isinstance(item, str) and item.strip() for item in summary
+    )
 
 
 def check_brief(base: str, city: str, headers: dict[str, str], timeout: float) -> list[str]:
     url = f"{base}/brief?{urllib.parse.urlencode({'city': city})}"
-    resp = fetch(url, headers, timeout)
-    if resp.error:
-        return [f"brief: {resp.error} ({url})"]
-    if resp.status != 200:
-        return [f"brief: expected HTTP 200, got {resp.status} ({url})"]
+    resp, failures = get_ok("brief", url, headers, timeout)
+    if failures:
+        return failures
     failures = []
     if not resp.content_type.lower().startswith("application/json"):
         failures.append(f"brief: expected application/json, got {resp.content_type!r}")

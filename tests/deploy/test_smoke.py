@@ -122,6 +122,13 @@ def test_other_city(server: tuple[str, Stub]) -> None:
         (
             "/brief",
             200,
+            {**GOOD_BRIEF, "summary": "Chicago is a city."},  # a string is not the contract
+            "application/json",
+            "summary is missing",
+        ),
+        (
+            "/brief",
+            200,
             {**GOOD_BRIEF, "summary": ["  "]},
             "application/json",
             "summary is missing",
