@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8080
 
-.PHONY: install test lint format run bench bench-quick package clean
+.PHONY: install test lint format run bench bench-quick package quality clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP) ## ruff + mypy + IaC (cfn-lint, sam validate) + workflows (schema
 	$(BIN)/mypy
 	bash scripts/lint_iac.sh
 	bash scripts/check_workflows.sh
+
+quality: $(STAMP) ## brief quality against the hand labels: tables on stdout, tests/quality/results.json
+	$(BIN)/python -m tests.quality.report
 
 package: $(STAMP) ## dist/aws (+zip, manylinux x86_64 cp312 wheels), dist/gcp, dist/azure (+zip)
 	$(BIN)/python scripts/package.py

@@ -24,7 +24,7 @@ _ABBREVIATIONS = frozenset(
     i.e etc approx est c ca cf al fig figs vol vols pp ed eds repr trans lit incl singl
     r ind cal conn jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri
     sat sun a.m p.m ave blvd rd hwy sq mi km cm mm kg lb lbs oz hr hrs min sec u.s u.k
-    u.n u.s.a u.s.s.r d.c e.u n.y l.a
+    u.n u.s.a u.s.s.r d.c e.u n.y l.a tr transl pron
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -201,3 +201,75 @@ def split_sentences(text: str) -> list[str]:
         if line:
             sentences.extend(s.strip() for s in _split_line(line))
     return sentences
+
+
+# Prose cleaning: what an extract keeps of markup that is not prose. Pronunciation and
+# native-name parentheticals ("Lisbon (; Portuguese: Lisboa [liʒˈβoɐ] ) is"), editorial
+# marks ("[update]", "[citation needed]", "[12]") and sentences run together across a
+# lost space ("in 2013.Today") are repaired once here, for every article and language.
+
+# Phonetic letters and marks of the IPA (and respellings' schwa): never in English prose.
+_IPA = re.compile(r"[\u0250-\u02af\u02b0-\u02ff\u0300-\u036f\u1d00-\u1dbfəɛɔʃʒθðŋ]")
+# Any letter outside the Latin script (Arabic, CJK, Cyrillic, Greek, Devanagari...).
+_FOREIGN_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f\u0590-\u08ff\u0900-\u0dff"
+    r"\u0e00-\u0fff\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+)
+# "Portuguese: Lisboa", "US: ", "Danish: København": a language or variety label.
+_LANGUAGE_LABEL = re.compile(
+    r"^[\s;,]*(?:cf\. )?(?:[A-Z][a-z]+ )?(?:[A-Z][a-z]*(?:ese|ish|ian|an|ic|ch|ek|i|u)|Latin|US|UK):"
+)
+# Respelled pronunciation: "at-LAN-tə", "KY-roh", "MEW-nik(h)".
+_RESPELLING = re.compile(r"\b[a-z()]*[A-Z]{2,}[a-z()]*-[a-z(]|\b[a-z()]+-[A-Z]{2,}\b")
+# Editorial marks and reference numbers in square brackets.
+_EDITORIAL = re.compile(r"\[\d+\]|(?<![^\W\d_])\[(?:[a-z][a-z ?]{0,30}|note \d+|nb \d+)\]")
+_LOST_SPACE = re.compile(r"(?:(?<=[a-z]{3})|(?<=\d{2}))\.(?=[A-Z][a-z]{2,}\b)")
+
+
+def _is_non_prose(inside: str) -> bool:
+    """A bracketed group that only says how the name is pronounced or written elsewhere."""
+    if not inside.strip(" ;,:\u200e\u200f"):
+        return True
+    return bool(
+        _IPA.search(inside)
+        or _FOREIGN_SCRIPT.search(inside)
+        or _LANGUAGE_LABEL.match(inside)
+        or _RESPELLING.search(inside)
+    )
+
+
+def _drop_groups(text: str, opening: str, closing: str) -> str:
+    """Remove balanced ``opening...closing`` groups (nesting allowed) that are non-prose."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == opening:
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == closing and depth:
+            depth -= 1
+            if depth == 0:
+                group = text[start : index + 1]
+                out.append("" if _is_non_prose(group[1:-1]) else group)
+        elif depth == 0:
+            out.append(char)
+    if depth:  # unbalanced: keep the rest as it was
+        out.append(text[start:])
+    return "".join(out)
+
+
+def clean_prose(text: str) -> str:
+    """Text with pronunciation, native-script and editorial residue removed, line by line."""
+    lines = []
+    for line in text.splitlines():
+        if "(" in line:
+            line = _drop_groups(line, "(", ")")
+        if "[" in line:
+            line = _drop_groups(_EDITORIAL.sub("", line), "[", "]")
+        line = _LOST_SPACE.sub(". ", line)
+        line = re.sub(r"[ \t\u00a0]{2,}", " ", line)
+        line = re.sub(r" +(?=[,;:.])", "", line)
+        lines.append(line)
+    return "\n".join(lines)
