@@ -586,8 +586,8 @@ _GENERIC = frozenset(
     centers place places number numbers today total average mean percent rate level
     system systems service services way ways side lot end metro major main large largest
     new old many various several other others following north south east west northern
-    southern eastern western central greater upper lower ring middle january february march april may
-    june july august september october november december monday tuesday wednesday
+    southern eastern western central greater upper lower ring middle january february march
+    april may june july august september october november december monday tuesday wednesday
     thursday friday saturday sunday government authority report estimate estimates
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
@@ -637,8 +637,8 @@ def _name_tokens(sentence: str) -> list[str]:
     """Words with inner dots, dashes and apostrophes kept ("U.S.", "Hartsfield–Jackson");
     punctuation a token of its own; a final period dropped unless the word is dotted."""
     tokens = []
-    for token in _TOKEN.findall(sentence.replace("’", "'")):
-        token = token.rstrip("'")
+    for raw in _TOKEN.findall(sentence.replace("’", "'")):
+        token = raw.rstrip("'")
         if token.endswith(".") and token.count(".") == 1 and len(token) > 2:
             token = token[:-1]
         tokens.append(token)
@@ -712,10 +712,13 @@ def _noun_phrases(sentence: str) -> list[str]:
                 continue
             for size in (3, 2):
                 tail = run[-size:]
-                if len(tail) == size and _LOGISTICS_NOUN.fullmatch(tail[-1]):
-                    if not any(w in _GENERIC or w.endswith(("ed", "ing")) for w in tail[:-1]):
-                        out.append(" ".join(tail))
-                        break
+                if (
+                    len(tail) == size
+                    and _LOGISTICS_NOUN.fullmatch(tail[-1])
+                    and not any(w in _GENERIC or w.endswith(("ed", "ing")) for w in tail[:-1])
+                ):
+                    out.append(" ".join(tail))
+                    break
             run = []
     return out
 

@@ -217,12 +217,15 @@ _FOREIGN_SCRIPT = re.compile(
 )
 # "Portuguese: Lisboa", "US: ", "Danish: København": a language or variety label.
 _LANGUAGE_LABEL = re.compile(
-    r"^[\s;,]*(?:cf\. )?(?:[A-Z][a-z]+ )?(?:[A-Z][a-z]*(?:ese|ish|ian|an|ic|ch|ek|i|u)|Latin|US|UK):"
+    r"^[\s;,]*(?:cf\. )?(?:[A-Z][a-z]+ )?"
+    r"(?:[A-Z][a-z]*(?:ese|ish|ian|an|ic|ch|ek|i|u)|Latin|US|UK):"
 )
 # Respelled pronunciation: "at-LAN-tə", "KY-roh", "MEW-nik(h)".
 _RESPELLING = re.compile(r"\b[a-z()]*[A-Z]{2,}[a-z()]*-[a-z(]|\b[a-z()]+-[A-Z]{2,}\b")
 # Editorial marks and reference numbers in square brackets.
 _EDITORIAL = re.compile(r"\[\d+\]|(?<![^\W\d_])\[(?:[a-z][a-z ?]{0,30}|note \d+|nb \d+)\]")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.])")
 _LOST_SPACE = re.compile(r"(?:(?<=[a-z]{3})|(?<=\d{2}))\.(?=[A-Z][a-z]{2,}\b)")
 
 
@@ -262,14 +265,14 @@ def _drop_groups(text: str, opening: str, closing: str) -> str:
 
 def clean_prose(text: str) -> str:
     """Text with pronunciation, native-script and editorial residue removed, line by line."""
-    lines = []
-    for line in text.splitlines():
-        if "(" in line:
-            line = _drop_groups(line, "(", ")")
-        if "[" in line:
-            line = _drop_groups(_EDITORIAL.sub("", line), "[", "]")
-        line = _LOST_SPACE.sub(". ", line)
-        line = re.sub(r"[ \t\u00a0]{2,}", " ", line)
-        line = re.sub(r" +(?=[,;:.])", "", line)
-        lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(_clean_line(line) for line in text.splitlines())
+
+
+def _clean_line(line: str) -> str:
+    if "(" in line:
+        line = _drop_groups(line, "(", ")")
+    if "[" in line:
+        line = _drop_groups(_EDITORIAL.sub("", line), "[", "]")
+    line = _LOST_SPACE.sub(". ", line)
+    line = _SPACES.sub(" ", line)
+    return _SPACE_BEFORE_MARK.sub("", line)

@@ -163,9 +163,8 @@ def _print(report: dict[str, Any]) -> None:
     print(f"{'evidence':<10} {'items':>6} {'correct':>8} {'precision':>10} {'informative':>12}")
     for mode, v in report["evidence"].items():
         precision = "—" if v["precision"] is None else f"{v['precision']:.3f}"
-        print(
-            f"{mode:<10} {v['produced']:>6} {v['correct']:>8} {precision:>10} {v['informative']:>12}"
-        )
+        counts = f"{v['produced']:>6} {v['correct']:>8} {precision:>10} {v['informative']:>12}"
+        print(f"{mode:<10} {counts}")
     f = report["defining_facts"]
     print(f"\ndefining facts found   {f['found']}/{f['total']}  recall {f['recall']}")
     s = report["summary"]
@@ -196,9 +195,7 @@ def main() -> int:
     report = evaluate()
     _print(report)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(
-        f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
-    )
+    print(f"\nwritten to {RESULTS}")
     return 0
 
 
