@@ -326,6 +326,7 @@ def test_aws_tree_is_lean(build: Build) -> None:
     """No caches, tests, scripts, stubs, installer records or runtime-provided SDKs."""
     aws = build.dist / "aws"
     assert (aws / "handler.py").is_file() and (aws / "citybrief" / "__init__.py").is_file()
+    assert (aws / "batch_task.py").is_file()  # the batch function's Handler (template.yaml)
     files = _tree_files(aws)
     assert not [f for f in files if "__pycache__" in f or f.endswith((".pyc", ".pyo"))]
     test_dirs = [
