@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the three deployable artifacts under dist/ (``make package``).
 
-* ``dist/aws`` + ``dist/aws.zip``: handler.py + citybrief/ + aws_lambda/requirements.txt
+* ``dist/aws`` + ``dist/aws.zip``: handler.py (the public function) + batch_task.py (the
+  batch state machine's task) + citybrief/ + aws_lambda/requirements.txt
   installed as manylinux2014 x86_64 / CPython 3.12 wheels (the Runtime and Architectures
   of aws_lambda/template.yaml, whose CodeUri is dist/aws). boto3, botocore and s3transfer
   are removed after the install, with whatever only they needed (python-dateutil, six):
@@ -378,7 +379,7 @@ def package_aws(options: Options) -> tuple[Path, Path | None]:
     removed = drop_distributions(target, requirements, LAMBDA_RUNTIME_PROVIDED | NEVER_IMPORTED)
     print(f"package: aws: not shipped (runtime's or never imported): {', '.join(removed)}")
     prune(target)
-    copy_files(ROOT / "aws_lambda", target, ["handler.py"])
+    copy_files(ROOT / "aws_lambda", target, ["handler.py", "batch_task.py"])
     copy_core(target)
     return target, make_zip(target)
 

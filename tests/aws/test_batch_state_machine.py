@@ -1,22 +1,27 @@
 """The batch state machine (aws_lambda/statemachine/batch.asl.json) run by moto's interpreter.
 
-moto executes the definition itself when ``stepfunctions.execute_state_machine`` is on,
-and with ``lambda.use_docker`` off its Lambda never runs our code: each invoke answers
-the next canned result queued through moto's API (``/moto-api/static/lambda-simple/
-response``), or echoes its payload when the queue is empty. Canned results here are what
-the real handler answers to the state machine's own events (fake wiki), so the test
-covers: event shape, Map order, Retry, Catch, and the S3 results document.
+moto executes the definition itself when ``stepfunctions.execute_state_machine`` is on.
+With ``lambda.use_docker`` off its Lambda never runs code on its own: each invoke answers
+the next canned result queued through moto's API, or echoes its payload. Here the invoke
+is routed to the real batch task (aws_lambda/batch_task.py) in process, briefing against
+the fake wiki and writing to moto's S3, so the test covers the task event, Map order,
+Retry, Catch, every city's S3 record and the S3 index, and how large the execution's
+state grows. Like Step Functions, moto fails a state whose input or output passes
+256 KiB (States.DataLimitExceeded): a Map that carried ~5 KB briefs failed at ~50 cities.
 
 GIVEN the template's definition with its substitutions filled in
 WHEN an execution briefs a batch of cities
-THEN it succeeds and s3://<bucket>/results/<execution>.json has, in input order, every
-     city's brief or error.
+THEN it succeeds, s3://<bucket>/results/<execution>/<index>.json holds each city's record
+     and s3://<bucket>/results/<execution>.json lists {city, status, key} in input order.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
 import json
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,28 +31,51 @@ from typing import Any
 
 import boto3
 import pytest
-import requests
 from cfnlint.decode import cfn_yaml
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.exceptions import JsonRESTError
+from moto.s3.models import S3Backend
 
-from citybrief.http import App
 from citybrief.service import BriefService
 from citybrief.settings import Settings
-from tests.contract.driver_aws import FakeContext, aws_handler, swapped_app
+from citybrief.validation import DEFAULT_LANG, SENTENCES_DEFAULT
+from tests.contract.driver_aws import FakeContext
 from tests.events import load_event
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "aws_lambda" / "template.yaml"
+TASK_PATH = ROOT / "aws_lambda" / "batch_task.py"
+TASK_MODULE = "citybrief_aws_batch_task"  # not "batch_task": keep the import path unique
 REGION = "us-east-1"
 BUCKET = "citybrief-results-test"
 UNKNOWN = "Qwxzyville Nonexistent"
-LAMBDA_QUEUE = "http://motoapi.amazonaws.com/moto-api/static/lambda-simple/response"
 MOTO_CONFIG: Any = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
 }
+STATE_LIMIT = 256 * 1024  # Step Functions' cap on a state's input or output, in bytes
+# The fake wiki's recorded articles (../shared/wiki): real briefs of realistic size.
+REFERENCE_CITIES = (
+    "Atlanta",
+    "Beijing",
+    "Berlin",
+    "Boston",
+    "Cairo",
+    "Chicago",
+    "Copenhagen",
+    "Houston",
+    "Karachi",
+    "Lisbon",
+    "London",
+    "Moscow",
+    "Munich",
+    "Paris",
+    "Seattle",
+    "Shanghai",
+    "Tokyo",
+    "Toronto",
+)
 
 
 def state_machine_resource() -> dict[str, Any]:
@@ -64,7 +92,7 @@ def definition(function_arn: str, max_concurrency: int = 2) -> str:
     props = state_machine_resource()
     text: str = (TEMPLATE.parent / props["DefinitionUri"]).read_text(encoding="utf-8")
     values = {
-        "BriefFunctionArn": function_arn,
+        "BatchFunctionArn": function_arn,
         "ResultsBucket": BUCKET,
         "MapMaxConcurrency": str(max_concurrency),
     }
@@ -74,6 +102,18 @@ def definition(function_arn: str, max_concurrency: int = 2) -> str:
     for name, value in values.items():
         text = text.replace("${" + name + "}", value)
     return text
+
+
+def batch_task_module() -> ModuleType:
+    """aws_lambda/batch_task.py as a module, imported once (its globals are the cold start)."""
+    module = sys.modules.get(TASK_MODULE)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(TASK_MODULE, TASK_PATH)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[TASK_MODULE] = module
+        spec.loader.exec_module(module)
+    return module
 
 
 class Throttled(JsonRESTError):
@@ -87,7 +127,7 @@ class Throttled(JsonRESTError):
 
 @dataclass
 class Aws:
-    """moto's clients plus a deployed copy of the brief function and results bucket."""
+    """moto's clients plus a deployed copy of the batch function and results bucket."""
 
     sfn: Any
     s3: Any
@@ -107,17 +147,23 @@ class Aws:
         execution = self.sfn.start_execution(
             stateMachineArn=machine, name=name, input=json.dumps(batch)
         )["executionArn"]
-        deadline = time.monotonic() + 60.0
+        deadline = time.monotonic() + 120.0
         while True:
             described: dict[str, Any] = self.sfn.describe_execution(executionArn=execution)
             if described["status"] != "RUNNING" or time.monotonic() > deadline:
                 return described
             time.sleep(0.1)
 
-    def results(self, name: str) -> dict[str, Any]:
-        body = self.s3.get_object(Bucket=BUCKET, Key=f"results/{name}.json")["Body"].read()
-        document: dict[str, Any] = json.loads(body)
+    def read(self, key: str) -> Any:
+        return json.loads(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+
+    def index(self, name: str) -> dict[str, Any]:
+        document: dict[str, Any] = self.read(f"results/{name}.json")
         return document
+
+    def history(self, execution_arn: str) -> list[dict[str, Any]]:
+        pages = self.sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
+        return [event for page in pages for event in page["events"]]
 
 
 @pytest.fixture
@@ -133,11 +179,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
             RoleName="citybrief-test", AssumeRolePolicyDocument="{}"
         )["Role"]["Arn"]
         function = boto3.client("lambda", region_name=REGION).create_function(
-            FunctionName="citybrief-test",
+            FunctionName="citybrief-batch-test",
             Runtime="python3.12",
             Role=role,
-            Handler="handler.handler",
-            Code={"ZipFile": b"not run: moto answers canned results"},
+            Handler="batch_task.handler",
+            Code={"ZipFile": b"not run by moto: see task_runs()"},
         )["FunctionArn"]
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET)
@@ -145,30 +191,33 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
 
 
 @pytest.fixture
-def lam(settings: Settings) -> Iterator[ModuleType]:
-    """The real handler module serving a core App aimed at the fake wiki."""
-    module = aws_handler()
-    app = App(lambda: BriefService(settings), settings, on_complete=module.record_metrics)
-    with swapped_app(module, app):
-        yield module
+def task(aws: Aws, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The real batch task module, briefing against the fake wiki and writing to moto's S3.
 
-
-def queue_lambda_results(*results: dict[str, Any]) -> None:
-    """Queue what the next invokes answer, through moto's documented API."""
-    payloads = [json.dumps(result) for result in results]
-    reply = requests.post(LAMBDA_QUEUE, json={"results": payloads, "region": REGION}, timeout=5)
-    assert reply.status_code == 201
-
-
-def scripted_lambda(
-    monkeypatch: pytest.MonkeyPatch, script: dict[str, list[Callable[[dict[str, str]], Any]]]
-) -> None:
-    """Per-city misbehaviour: moto's queue cannot fail an invoke, so wrap the backend.
-
-    Each call for a scripted city runs its next step (raise, or set headers and return a
-    body); everything else falls through to moto (queue, then echo).
+    A memory cache, as a warm function has: a batch that repeats a city pays for it once.
     """
-    original = LambdaSimpleBackend.invoke
+    module = batch_task_module()
+    service = BriefService(dataclasses.replace(settings, cache="memory"))
+    monkeypatch.setattr(module, "service", service)
+    monkeypatch.setattr(module, "s3", aws.s3)
+    return module
+
+
+Step = Callable[[dict[str, str]], Any]
+
+
+def task_runs(
+    monkeypatch: pytest.MonkeyPatch,
+    module: ModuleType,
+    script: dict[str, list[Step]] | None = None,
+) -> list[dict[str, Any]]:
+    """Make moto's Lambda run the batch task; returns the events it was invoked with.
+
+    A scripted city's next step runs instead (raise, or set headers and return a body):
+    moto's own queue cannot fail an invoke.
+    """
+    steps = script or {}
+    seen: list[dict[str, Any]] = []
 
     def invoke(
         self: LambdaSimpleBackend,
@@ -178,12 +227,16 @@ def scripted_lambda(
         headers: Any,
         response_headers: dict[str, str],
     ) -> Any:
-        steps = script.get(json.loads(body).get("city"), [])
-        if steps:
-            return steps.pop(0)(response_headers)
-        return original(self, function_name, qualifier, body, headers, response_headers)
+        event = json.loads(body)
+        seen.append(event)
+        pending = steps.get(event.get("city"), [])
+        if pending:
+            return pending.pop(0)(response_headers)
+        answer = module.handler(event, FakeContext(aws_request_id=f"task-{len(seen)}"))
+        return json.dumps(answer).encode()
 
     monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
+    return seen
 
 
 def throttle(response_headers: dict[str, str]) -> Any:
@@ -197,111 +250,219 @@ def time_out(response_headers: dict[str, str]) -> bytes:
     return json.dumps(error).encode()
 
 
-# -- tests ------------------------------------------------------------------------------------
+def payloads(history: list[dict[str, Any]]) -> list[str]:
+    """Every input, output and parameters (JSON text) the events of an execution carry."""
+    return [
+        value
+        for event in history
+        for key, details in event.items()
+        if key.endswith("EventDetails")
+        for value in details.values()
+        if isinstance(value, str)
+    ]
 
 
-def test_every_city_gets_its_brief_or_error_in_input_order(aws: Aws, lam: ModuleType) -> None:
-    # GIVEN what the handler answers to each city's task event (a brief, a 404 problem)
-    cities = ["Chicago", UNKNOWN, "Chicago"]
-    answers = [lam.handler({"city": city, "sentences": 2}, FakeContext()) for city in cities]
-    assert answers[1]["error"]["status"] == 404
-    # queued in input order; concurrency 1 makes the invokes consume them in that order
-    queue_lambda_results(*answers)
-    machine = aws.state_machine(max_concurrency=1)
+# -- the state machine ------------------------------------------------------------------------
+
+
+def test_every_city_gets_its_record_and_the_index_lists_them_in_order(
+    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the batch task serving moto's Lambda
+    task_runs(monkeypatch, task)
+    cities = ["Chicago", UNKNOWN, "Lisbon", "Chicago"]
     # WHEN a batch runs
-    done = aws.run(machine, {"cities": cities, "sentences": 2}, "batch-order")
-    # THEN it succeeds, says where the results are, and they are complete and in order
+    done = aws.run(aws.state_machine(), {"cities": cities, "sentences": 2}, "batch-order")
+    # THEN it succeeds and says where its index is
     assert done["status"] == "SUCCEEDED", done
     assert json.loads(done["output"]) == {"bucket": BUCKET, "key": "results/batch-order.json"}
-    document = aws.results("batch-order")
-    assert document["execution"] == "batch-order"
-    assert document["sentences"] == 2
-    assert [r["city"] for r in document["results"]] == cities
-    assert [r["result"] for r in document["results"]] == answers
-    assert document["results"][0]["result"]["title"] == "Chicago"
+    # AND the index lists a small entry per city, in input order, each keyed by its position
+    index = aws.index("batch-order")
+    assert index["execution"] == "batch-order"
+    assert (index["sentences"], index["lang"]) == (2, "en")
+    assert index["results"] == [
+        {"city": city, "status": status, "key": f"results/batch-order/{position}.json"}
+        for position, (city, status) in enumerate(
+            zip(cities, ["ok", "not_found", "ok", "ok"], strict=True)
+        )
+    ]
+    # AND each key holds that city's citybrief.jobs record: the brief, or the problem
+    chicago, unknown, lisbon, again = (aws.read(entry["key"]) for entry in index["results"])
+    assert chicago["status"] == "ok" and chicago["city"] == "Chicago"
+    assert chicago["brief"]["title"] == "Chicago" and len(chicago["brief"]["summary"]) == 2
+    assert lisbon["brief"]["title"] == "Lisbon"
+    assert again == chicago
+    assert unknown["status"] == "not_found"
+    assert unknown["error"]["status"] == 404
+    assert unknown["lang"] == "en"
 
 
-def test_each_invoke_is_the_direct_invoke_event(aws: Aws) -> None:
-    # GIVEN nothing queued: moto's Lambda echoes the event it was invoked with
+def test_each_invoke_is_the_task_event(aws: Aws) -> None:
+    # GIVEN moto's Lambda left to itself: it echoes the event it was invoked with
     machine = aws.state_machine()  # the template's default concurrency, 2
     # WHEN a batch runs
     done = aws.run(machine, {"cities": ["Chicago", "Lisbon", "Oslo"], "sentences": 2}, "echo")
     assert done["status"] == "SUCCEEDED", done
-    # THEN every city got {"city", "sentences"}: the committed Step Functions task event
-    results = aws.results("echo")["results"]
-    assert results[0]["result"] == load_event("aws/stepfunctions_task")
-    assert [r["result"] for r in results] == [
-        {"city": city, "sentences": 2} for city in ("Chicago", "Lisbon", "Oslo")
+    # THEN every city got the committed task event's shape, with its own key
+    results = aws.index("echo")["results"]
+    assert results[0] == load_event("aws/stepfunctions_task")
+    assert results == [
+        {
+            "city": city,
+            "sentences": 2,
+            "lang": "en",
+            "bucket": BUCKET,
+            "key": f"results/echo/{position}.json",
+        }
+        for position, city in enumerate(("Chicago", "Lisbon", "Oslo"))
     ]
 
 
-def test_sentences_defaults_to_the_core_default(aws: Aws) -> None:
-    # GIVEN a batch without "sentences"  WHEN it runs
+def test_sentences_and_lang_default_to_the_core_defaults(
+    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a batch without "sentences" or "lang"
+    events = task_runs(monkeypatch, task)
+    # WHEN it runs
     done = aws.run(aws.state_machine(), {"cities": ["Chicago"]}, "defaults")
     assert done["status"] == "SUCCEEDED", done
-    # THEN the task event carries the core's default (validation.SENTENCES_DEFAULT)
-    from citybrief.validation import SENTENCES_DEFAULT
-
-    document = aws.results("defaults")
-    assert document["sentences"] == SENTENCES_DEFAULT
-    assert document["results"] == [
-        {"city": "Chicago", "result": {"city": "Chicago", "sentences": SENTENCES_DEFAULT}}
-    ]
+    # THEN the task event carries the core's defaults (validation.SENTENCES_DEFAULT, DEFAULT_LANG)
+    assert [(e["sentences"], e["lang"]) for e in events] == [(SENTENCES_DEFAULT, DEFAULT_LANG)]
+    index = aws.index("defaults")
+    assert (index["sentences"], index["lang"]) == (SENTENCES_DEFAULT, DEFAULT_LANG)
+    brief = aws.read(index["results"][0]["key"])["brief"]
+    assert len(brief["summary"]) == SENTENCES_DEFAULT
 
 
-def test_throttled_invokes_are_retried(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN Lambda throttles Lisbon twice, then answers
-    scripted_lambda(monkeypatch, {"Lisbon": [throttle, throttle]})
+def test_throttled_invokes_are_retried(
+    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Lambda throttles Lisbon twice, then runs it
+    task_runs(monkeypatch, task, {"Lisbon": [throttle, throttle]})
     # WHEN a batch runs
     began = time.monotonic()
     done = aws.run(aws.state_machine(), {"cities": ["Chicago", "Lisbon"], "sentences": 2}, "retry")
-    # THEN the third attempt's answer is Lisbon's result, after two failed attempts
+    # THEN the third attempt's record is Lisbon's, after two failed attempts
     assert done["status"] == "SUCCEEDED", done
-    results = aws.results("retry")["results"]
-    assert results[1] == {"city": "Lisbon", "result": {"city": "Lisbon", "sentences": 2}}
-    history = aws.sfn.get_execution_history(executionArn=done["executionArn"])["events"]
+    entry = aws.index("retry")["results"][1]
+    assert entry == {"city": "Lisbon", "status": "ok", "key": "results/retry/1.json"}
+    assert aws.read(entry["key"])["brief"]["title"] == "Lisbon"
+    history = aws.history(done["executionArn"])
     failures = [e["taskFailedEventDetails"]["error"] for e in history if e["type"] == "TaskFailed"]
     assert failures == ["Lambda.TooManyRequestsException"] * 2
     assert time.monotonic() - began < 30  # FULL jitter: at most 2 s + 4 s of waiting
 
 
 def test_a_crash_is_recorded_and_the_batch_still_succeeds(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the function times out on Lisbon (not retryable: a new attempt would too)
-    scripted_lambda(monkeypatch, {"Lisbon": [time_out]})
+    task_runs(monkeypatch, task, {"Lisbon": [time_out]})
     # WHEN a batch runs
-    done = aws.run(
-        aws.state_machine(), {"cities": ["Chicago", "Lisbon", "Oslo"], "sentences": 2}, "crash"
-    )
-    # THEN the batch succeeds and Lisbon's entry is an error naming what happened
+    cities = ["Chicago", "Lisbon", UNKNOWN]
+    done = aws.run(aws.state_machine(), {"cities": cities, "sentences": 2}, "crash")
+    # THEN the batch succeeds; Lisbon's entry says failed and points at its record
     assert done["status"] == "SUCCEEDED", done
-    results = aws.results("crash")["results"]
-    assert [r["city"] for r in results] == ["Chicago", "Lisbon", "Oslo"]
-    error = results[1]["result"]["error"]
-    assert error["error"] == "Sandbox.Timedout"
-    assert "timed out" in error["cause"]
-    assert "error" not in results[0]["result"]
-    assert "error" not in results[2]["result"]
+    results = aws.index("crash")["results"]
+    assert [(r["city"], r["status"]) for r in results] == [
+        ("Chicago", "ok"),
+        ("Lisbon", "failed"),
+        (UNKNOWN, "not_found"),
+    ]
+    # AND the record, written by the state machine itself, names what happened
+    record = aws.read(results[1]["key"])
+    assert record["city"] == "Lisbon" and record["lang"] == "en"
+    assert record["status"] == "failed"
+    assert record["error"]["error"] == "Sandbox.Timedout"
+    assert "timed out" in record["error"]["cause"]
 
 
-# -- the other side of the task: the handler given the state machine's event --------------------
+def test_a_crash_s3_refuses_to_record_is_named_in_the_index(
+    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the function times out on Lisbon and S3 refuses Lisbon's key
+    task_runs(monkeypatch, task, {"Lisbon": [time_out]})
+    original = S3Backend.put_object
+
+    def put_object(self: S3Backend, bucket_name: str, key_name: str, *args: Any, **kw: Any) -> Any:
+        if key_name == "results/unstored/1.json":
+            raise JsonRESTError("ServiceUnavailable", "Please reduce your request rate.")
+        return original(self, bucket_name, key_name, *args, **kw)
+
+    monkeypatch.setattr(S3Backend, "put_object", put_object)
+    # WHEN a batch runs
+    cities = ["Chicago", "Lisbon"]
+    done = aws.run(aws.state_machine(), {"cities": cities, "sentences": 2}, "unstored")
+    # THEN the batch still succeeds, and the index carries the error's name instead of a key
+    assert done["status"] == "SUCCEEDED", done
+    results = aws.index("unstored")["results"]
+    assert results[0]["status"] == "ok"
+    assert results[1] == {"city": "Lisbon", "status": "failed", "error": "Sandbox.Timedout"}
 
 
-def test_handler_answers_the_task_event_with_the_brief_itself(lam: ModuleType) -> None:
-    # GIVEN the committed event one Map iteration sends  WHEN the real handler runs it
-    document = lam.handler(load_event("aws/stepfunctions_task"), FakeContext())
-    # THEN the result is the brief document, not an HTTP envelope
-    assert "statusCode" not in document
-    assert document["title"] == "Chicago"
-    assert len(document["summary"]) == 2
+def test_a_300_city_batch_keeps_its_state_small_and_every_brief_in_s3(
+    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN 300 cities whose briefs together far exceed Step Functions' 256 KiB state limit
+    cities = [REFERENCE_CITIES[n % len(REFERENCE_CITIES)] for n in range(300)]
+    task_runs(monkeypatch, task)
+    # WHEN the batch runs with the template's default concurrency
+    done = aws.run(aws.state_machine(), {"cities": cities, "sentences": 5}, "batch-300")
+    # THEN it succeeds, and every city's brief is in S3, where its index entry says
+    assert done["status"] == "SUCCEEDED", done
+    results = aws.index("batch-300")["results"]
+    assert [r["city"] for r in results] == cities
+    assert {r["status"] for r in results} == {"ok"}
+    assert len({r["key"] for r in results}) == 300
+    records = [aws.s3.get_object(Bucket=BUCKET, Key=r["key"])["Body"].read() for r in results]
+    assert [json.loads(body)["brief"]["title"] for body in records] == cities
+    brief_bytes = sum(len(body) for body in records)
+    assert brief_bytes > 4 * STATE_LIMIT  # carried in the state, they would fail the run
+    # AND no state the execution passed through comes near the limit: no brief is in it
+    # (moto, like Step Functions, would have failed the run past 256 KiB)
+    states = payloads(aws.history(done["executionArn"]))
+    assert max(len(state.encode("utf-8")) for state in states) < STATE_LIMIT / 4
+    assert not [state for state in states if '"summary"' in state]
 
 
-def test_handler_answers_an_unknown_city_with_an_error_document(lam: ModuleType) -> None:
-    # GIVEN the task event for a city Wikipedia does not have
-    event = {**load_event("aws/stepfunctions_task"), "city": UNKNOWN}
-    # WHEN handled  THEN a normal result {"error": problem}: the state machine records it as is
-    document = lam.handler(event, FakeContext(aws_request_id="task-404"))
-    assert set(document) == {"error"}
-    assert document["error"]["status"] == 404
-    assert document["error"]["request_id"] == "task-404"
+def test_a_batch_over_the_cap_fails_before_any_work(aws: Aws) -> None:
+    # GIVEN more cities than one execution's state and history can hold
+    cities = [f"City {n}" for n in range(1001)]
+    # WHEN it is started
+    done = aws.run(aws.state_machine(), {"cities": cities}, "too-many")
+    # THEN it fails at once, naming why, and no city was briefed
+    assert done["status"] == "FAILED", done
+    assert done["error"] == "citybrief.TooManyCities"
+    history = aws.history(done["executionArn"])
+    assert not [e for e in history if e["type"].startswith("Map")]
+    assert aws.s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+# -- the other side of the task: the batch function given the state machine's event ---------------
+
+
+def test_task_stores_the_record_and_answers_a_small_entry(aws: Aws, task: ModuleType) -> None:
+    # GIVEN the committed event one Map iteration sends  WHEN the real task runs it
+    entry = task.handler(load_event("aws/stepfunctions_task"), FakeContext())
+    # THEN the answer is the index entry only, and the brief is in S3 at the event's key
+    assert entry == {"city": "Chicago", "status": "ok", "key": "results/echo/0.json"}
+    record = aws.read("results/echo/0.json")
+    assert set(record) == {"city", "lang", "status", "brief"}
+    assert record["brief"]["title"] == "Chicago"
+    assert len(record["brief"]["summary"]) == 2
+    stored = aws.s3.head_object(Bucket=BUCKET, Key="results/echo/0.json")
+    assert stored["ContentType"] == "application/json"
+
+
+def test_task_records_a_bad_city_without_failing(aws: Aws, task: ModuleType) -> None:
+    # GIVEN task events the core rejects: a name too long, and sentences out of range
+    base = load_event("aws/stepfunctions_task")
+    long_name = {**base, "city": "x" * 201, "key": "results/bad/0.json"}
+    many = {**base, "sentences": 99, "key": "results/bad/1.json"}
+    # WHEN handled  THEN each is a bad_input record with its problem, not an exception
+    for event in (long_name, many):
+        entry = task.handler(event, FakeContext(aws_request_id="task-400"))
+        assert entry == {"city": event["city"], "status": "bad_input", "key": event["key"]}
+        record = aws.read(event["key"])
+        assert record["status"] == "bad_input"
+        assert record["error"]["status"] == 400

@@ -49,6 +49,7 @@ from urllib.parse import urlsplit
 import pytest
 from packaging.utils import canonicalize_name
 
+from tests.emulators import Emulator
 from tests.fakewiki import FakeWiki
 
 from .conftest import ROOT
@@ -103,6 +104,26 @@ class Context:
         return 30000
 
 RESULT = handler.handler({"city": "Chicago"}, Context())
+"""
+
+# The batch state machine's task event (tests/events/aws/stepfunctions_task.json's shape).
+AWS_BATCH_CODE = """
+import batch_task
+
+class Context:
+    aws_request_id = "00000000-0000-0000-0000-000000000002"
+    function_name = "citybrief-batch-test"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:citybrief-batch-test"
+    log_group_name = "/aws/lambda/citybrief-batch-test"
+    log_stream_name = "test"
+
+    def get_remaining_time_in_millis(self):
+        return 60000
+
+EVENT = {"city": "Chicago", "sentences": 2, "lang": "en"}
+RESULT = batch_task.handler({**EVENT, "bucket": BUCKET, "key": "results/a/0.json"}, Context())
 """
 
 GCP_CODE = """
@@ -264,7 +285,14 @@ class ChildRun:
     version: list[int]
 
 
-def run_fresh(python: str, paths: list[Path], code: str, wiki: FakeWiki, scratch: Path) -> ChildRun:
+def run_fresh(
+    python: str,
+    paths: list[Path],
+    code: str,
+    wiki: FakeWiki,
+    scratch: Path,
+    extra_env: dict[str, str] | None = None,
+) -> ChildRun:
     """Answer one brief in a fresh isolated interpreter; see the module docstring."""
     home, nltk_data = scratch / "home", scratch / "nltk_data"
     home.mkdir()
@@ -279,6 +307,7 @@ def run_fresh(python: str, paths: list[Path], code: str, wiki: FakeWiki, scratch
         "CITYBRIEF_CACHE": "none",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
+        **(extra_env or {}),
     }
     config = json.dumps({"paths": [str(p) for p in paths], "code": code})
     done = subprocess.run(
@@ -326,6 +355,7 @@ def test_aws_tree_is_lean(build: Build) -> None:
     """No caches, tests, scripts, stubs, installer records or runtime-provided SDKs."""
     aws = build.dist / "aws"
     assert (aws / "handler.py").is_file() and (aws / "citybrief" / "__init__.py").is_file()
+    assert (aws / "batch_task.py").is_file()  # the batch function's Handler (template.yaml)
     files = _tree_files(aws)
     assert not [f for f in files if "__pycache__" in f or f.endswith((".pyc", ".pyo"))]
     test_dirs = [
@@ -427,6 +457,41 @@ def test_aws_artifact_answers_a_brief(
     # the cold path stays light: TextBlob's scorer without its NLTK-importing package
     assert not {"nltk", "textblob", "bs4", "airportsdata"} & set(run.modules)
     assert not list(aws.rglob("__pycache__")), "the run wrote bytecode into the artifact"
+
+
+def test_aws_batch_task_artifact_stores_a_record(
+    build: Build,
+    python312: str,
+    lambda_runtime: Path,
+    fake_wiki: FakeWiki,
+    moto_emulator: Emulator,
+    tmp_path: Path,
+) -> None:
+    """batch_task.handler from dist/aws (the batch function's Handler): the brief goes to
+    S3 (a local moto server) with the runtime's boto3 only, and the answer is the entry."""
+    import boto3
+
+    aws = build.dist / "aws"
+    endpoint = moto_emulator.env["AWS_ENDPOINT_URL"]
+    credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    bucket = f"citybrief-artifact-{time.monotonic_ns()}"
+    s3.create_bucket(Bucket=bucket)
+    code = f"BUCKET = {bucket!r}\n" + AWS_BATCH_CODE
+    env = {"AWS_ENDPOINT_URL": endpoint, **credentials}
+    run = run_fresh(python312, [aws, lambda_runtime], code, fake_wiki, tmp_path, env)
+    assert run.result == {"city": "Chicago", "status": "ok", "key": "results/a/0.json"}
+    record = json.loads(s3.get_object(Bucket=bucket, Key="results/a/0.json")["Body"].read())
+    assert record["brief"]["title"] == "Chicago"
+    assert run.blocked == [], "the cold start tried to reach the network"
+    assert foreign_modules(run, python312, [aws, lambda_runtime]) == []
+    assert run.modules["citybrief"].startswith(str(aws))
 
 
 def test_gcp_artifact_answers_a_brief(

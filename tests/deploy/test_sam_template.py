@@ -50,9 +50,8 @@ def resources_of(template: dict[str, Any], type_: str) -> dict[str, dict[str, An
     return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
 
 
-def the_function(template: dict[str, Any]) -> dict[str, Any]:
-    (function,) = resources_of(template, "AWS::Serverless::Function").values()
-    props: dict[str, Any] = function["Properties"]
+def the_function(template: dict[str, Any], name: str = "CityBriefFunction") -> dict[str, Any]:
+    props: dict[str, Any] = template["Resources"][name]["Properties"]
     return props
 
 
@@ -219,15 +218,53 @@ def test_state_machine_role_is_least_privilege(template: dict[str, Any]) -> None
     assert trust["Principal"] == {"Service": "states.amazonaws.com"}
     statements = role_statements(template, "StateMachineRole")
     by_action = {a: s for s in statements for a in as_list(s["Action"])}
-    # the brief function (and its versions/aliases) only
+    # the batch function (and its versions/aliases) only
     assert by_action["lambda:InvokeFunction"]["Resource"] == [
-        {"Fn::GetAtt": ["CityBriefFunction", "Arn"]},
-        {"Fn::Sub": "${CityBriefFunction.Arn}:*"},
+        {"Fn::GetAtt": ["BatchFunction", "Arn"]},
+        {"Fn::Sub": "${BatchFunction.Arn}:*"},
     ]
-    # writes under results/ only; no reads, no deletes
+    # writes under results/ only (the index, a failed city's record); no reads, no deletes
     assert by_action["s3:PutObject"]["Resource"] == {"Fn::Sub": "${ResultsBucket.Arn}/results/*"}
     assert not [a for a in by_action if a.startswith("s3:") and a != "s3:PutObject"]
     assert not [a for a in by_action if a.startswith("dynamodb:")]
+
+
+def test_only_the_batch_function_may_write_results(template: dict[str, Any]) -> None:
+    """The public function holds no S3 permission; the batch one may only put records."""
+    assert not [
+        s
+        for s in role_statements(template, "FunctionRole")
+        if any(a.startswith("s3:") for a in as_list(s["Action"]))
+    ]
+    statements = role_statements(template, "BatchFunctionRole")
+    writes = [s for s in statements if any(a.startswith("s3:") for a in as_list(s["Action"]))]
+    assert [(s["Action"], s["Resource"]) for s in writes] == [
+        ("s3:PutObject", {"Fn::Sub": "${ResultsBucket.Arn}/results/*/*"})
+    ]  # records under results/<execution>/ only: never an index results/<execution>.json
+    role = template["Resources"]["BatchFunctionRole"]["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
+    by_action = {a: s for s in statements for a in as_list(s["Action"])}
+    assert by_action["logs:PutLogEvents"]["Resource"] == {
+        "Fn::GetAtt": ["BatchFunctionLogGroup", "Arn"]
+    }
+    assert by_action["dynamodb:GetItem"]["Resource"] == {"Fn::GetAtt": ["CacheTable", "Arn"]}
+
+
+def test_batch_function(template: dict[str, Any]) -> None:
+    """Same package and runtime as the public function; no event source: only the state
+    machine invokes it."""
+    public, batch = the_function(template), the_function(template, "BatchFunction")
+    assert batch["Handler"] == "batch_task.handler"
+    for name in ("CodeUri", "Runtime", "Architectures", "MemorySize", "Tracing"):
+        assert batch[name] == public[name], name
+    assert "Events" not in batch and "Policies" not in batch
+    assert batch["Role"] == {"Fn::GetAtt": ["BatchFunctionRole", "Arn"]}
+    assert batch["Timeout"] > 20  # the core's deadline, then the S3 write
+    env = batch["Environment"]["Variables"]
+    for name in ("CITYBRIEF_CONTACT", "CITYBRIEF_CACHE", "CITYBRIEF_LOG_LEVEL"):
+        assert env[name] == public["Environment"]["Variables"][name], name
+    assert batch["LoggingConfig"]["LogGroup"] == {"Ref": "BatchFunctionLogGroup"}
 
 
 def test_cache_table_matches_dynamodb_cache(template: dict[str, Any]) -> None:
@@ -261,7 +298,7 @@ def test_state_machine_resource(template: dict[str, Any]) -> None:
     assert props["Type"] == "STANDARD"
     assert (TEMPLATE.parent / props["DefinitionUri"]).resolve() == ASL
     assert props["DefinitionSubstitutions"] == {
-        "BriefFunctionArn": {"Fn::GetAtt": ["CityBriefFunction", "Arn"]},
+        "BatchFunctionArn": {"Fn::GetAtt": ["BatchFunction", "Arn"]},
         "ResultsBucket": {"Ref": "ResultsBucket"},
         "MapMaxConcurrency": {"Ref": "MapMaxConcurrency"},
     }
@@ -278,9 +315,15 @@ def test_batch_definition(template: dict[str, Any]) -> None:
     (briefs,) = [s for s in states.values() if s["Type"] == "Map"]
     assert briefs["MaxConcurrencyPath"] == "$.maxConcurrency"
     assert briefs["ItemSelector"]["city.$"] == "$$.Map.Item.Value"
+    # each city's record goes to S3 under the execution, keyed by its position
+    assert briefs["ItemSelector"]["bucket"] == "${ResultsBucket}"
+    assert briefs["ItemSelector"]["key.$"] == (
+        "States.Format('results/{}/{}.json', $$.Execution.Name, $$.Map.Item.Index)"
+    )
     task = briefs["ItemProcessor"]["States"]["Brief"]
     assert task["Resource"] == "arn:aws:states:::lambda:invoke"
-    assert task["Parameters"] == {"FunctionName": "${BriefFunctionArn}", "Payload.$": "$"}
+    assert task["Parameters"] == {"FunctionName": "${BatchFunctionArn}", "Payload.$": "$"}
+    assert task["OutputPath"] == "$.Payload"  # the function's small entry, nothing more
     (retry,) = task["Retry"]
     assert set(retry["ErrorEquals"]) == RETRYABLE_LAMBDA_ERRORS
     assert retry["JitterStrategy"] == "FULL"
@@ -288,6 +331,11 @@ def test_batch_definition(template: dict[str, Any]) -> None:
     (catch,) = task["Catch"]
     assert catch["ErrorEquals"] == ["States.ALL"]
     assert catch["ResultPath"] == "$.failure"  # keeps the city next to the error
+    # a batch too large for one execution's state and history fails before any work
+    (size,) = [s for s in states.values() if s["Type"] == "Choice"]
+    (cap,) = size["Choices"]
+    assert states[cap["Next"]]["Type"] == "Fail"
+    assert cap["NumericGreaterThan"] <= 1000
     save = next(s for s in states.values() if s.get("End"))
     assert save["Resource"] == "arn:aws:states:::aws-sdk:s3:putObject"
     assert save["Parameters"]["Bucket"] == "${ResultsBucket}"
