@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .wiki import ArticleSource
 
 SCHEMA_VERSION = "1.0"
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 LICENSE = "CC BY-SA 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 # Wikimedia's etiquette: keep at most two requests to Wikipedia in flight per caller.
