@@ -2,8 +2,10 @@
 
 Population and the time-zone label come from the article's ``{{Infobox settlement}}``
 HTML, which states them in a fixed place; the prose lead is only a fallback, because
-leads mix city, urban and metro figures. The IANA zone and airports come from
-:mod:`citybrief.geo`, because infoboxes give an offset, not a zone.
+leads mix city, urban and metro figures. The IANA zone comes from the city's own
+coordinates through the time-zone boundary polygons (:func:`citybrief.geo.timezone_at`),
+because infoboxes give an offset, not a zone, and a nearby airport may lie across a
+border; the airports come from :mod:`citybrief.geo` too.
 """
 
 from __future__ import annotations

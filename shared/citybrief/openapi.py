@@ -129,7 +129,7 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
     "Timezone": _object(
         {
             "iana": {**_NULLABLE_STRING, "examples": ["Europe/Lisbon"]},
-            "utc_offset": {**_NULLABLE_STRING, "examples": ["+01:00"]},
+            "utc_offset": {**_NULLABLE_STRING, "examples": ["UTC+01:00"]},
             "label": _NULLABLE_STRING,
         }
     ),
@@ -153,6 +153,11 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
             "iata": {"type": "string", "pattern": "^[A-Z0-9]{3}$"},
             "name": {"type": "string"},
             "distance_km": {"type": "number", "minimum": 0},
+            "commercial": {
+                "type": "boolean",
+                "description": "Scheduled passenger service at a large or medium airport;"
+                " these come first in the list.",
+            },
         }
     ),
     "Brief": _object(

