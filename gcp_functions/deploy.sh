@@ -4,24 +4,26 @@
 #
 #   gcp_functions/deploy.sh [--dry-run]
 #
-# --dry-run prints every command, one per line and shell-quoted, instead of running it
-# (lines starting with "#" are notes, e.g. the existence checks that guard the
-# create-once resources). Nothing is contacted in dry-run mode.
+# --dry-run prints every command, one per line and shell-quoted, instead of running it.
+# Nothing is contacted in dry-run mode.
+#
+# It only deploys code: it creates no project resource and changes no IAM policy, so the
+# deploy identity needs no more than roles/cloudfunctions.developer plus
+# roles/iam.serviceAccountUser on RUNTIME_SA. The one-time setup (docs/deploy.md) creates
+# the Firestore database and the Pub/Sub topic and makes every IAM grant, including
+# who may invoke the functions (they are private unless that setup grants allUsers).
 #
 # Environment:
 #   GCP_PROJECT            (required) project id
 #   RUNTIME_SA             (required) runtime service account e-mail; never the default
 #                          compute account (it has Editor on the project). Also the
 #                          identity Eventarc uses to push Pub/Sub events to the batch
-#                          function (needs roles/run.invoker + roles/eventarc.eventReceiver);
-#                          the script grants it roles/datastore.user for the briefs
+#                          function (roles/run.invoker on it, granted once at setup)
 #   GCP_REGION             region                                    [us-central1]
 #   FUNCTION_NAME          HTTP function                             [citybrief]
 #   BATCH_FUNCTION_NAME    Pub/Sub function                          [citybrief-batch]
 #   DEPLOY_BATCH           also deploy the Pub/Sub path (true|false) [true]
 #   PUBSUB_TOPIC           topic that triggers the batch function    [citybrief-requests]
-#   FIRESTORE_LOCATION     location of the (default) Firestore db   [$GCP_REGION]
-#   ALLOW_UNAUTHENTICATED  public HTTP function (true|false)         [false]
 #   MEMORY                 memory per instance                      [1Gi]
 #   TIMEOUT                HTTP request timeout                      [60s]
 #   BATCH_TIMEOUT          Pub/Sub event timeout (max 540s)          [300s]
@@ -46,8 +48,6 @@ FUNCTION_NAME="${FUNCTION_NAME:-citybrief}"
 BATCH_FUNCTION_NAME="${BATCH_FUNCTION_NAME:-citybrief-batch}"
 DEPLOY_BATCH="${DEPLOY_BATCH:-true}"
 PUBSUB_TOPIC="${PUBSUB_TOPIC:-citybrief-requests}"
-FIRESTORE_LOCATION="${FIRESTORE_LOCATION:-$GCP_REGION}"
-ALLOW_UNAUTHENTICATED="${ALLOW_UNAUTHENTICATED:-false}"
 MEMORY="${MEMORY:-1Gi}"
 TIMEOUT="${TIMEOUT:-60s}"
 BATCH_TIMEOUT="${BATCH_TIMEOUT:-300s}"
@@ -57,7 +57,6 @@ CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
 
 [[ -n "$GCP_PROJECT" ]] || die "GCP_PROJECT is required"
 [[ -n "$RUNTIME_SA" ]] || die "RUNTIME_SA (runtime service account e-mail) is required"
-is_bool "$ALLOW_UNAUTHENTICATED" || die "ALLOW_UNAUTHENTICATED must be true or false"
 is_bool "$DEPLOY_BATCH" || die "DEPLOY_BATCH must be true or false"
 [[ "$MAX_INSTANCES" =~ ^[0-9]+$ ]] || die "MAX_INSTANCES must be a whole number"
 
@@ -66,22 +65,6 @@ if [[ "$DRY_RUN" == false ]]; then
     [[ -f "$SOURCE_DIR/main.py" ]] || die "$SOURCE_DIR/main.py not found: run 'make package' first"
 fi
 
-
-# Run "$@" (a create command) unless the describe command in $1 succeeds.
-# Usage: ensure "<describe argv as one quoted string>" create argv...
-ensure() {
-    local -a describe
-    read -r -a describe <<<"$1"
-    shift
-    if [[ "$DRY_RUN" == true ]]; then
-        printf '# only if this fails: %s\n' "$(print_cmd "${describe[@]}")"
-        print_cmd "$@"
-    elif "${describe[@]}" >/dev/null 2>&1; then
-        echo "= exists, skipped: $(print_cmd "$@")" >&2
-    else
-        run "$@"
-    fi
-}
 
 # --set-env-vars takes KEY=VALUE pairs separated by commas; when a value has a comma
 # (CORS origins) switch the separator with gcloud's ^DELIM^ escape (`gcloud topic escaping`).
@@ -120,31 +103,13 @@ COMMON=(
     --quiet
 )
 
-if [[ "$ALLOW_UNAUTHENTICATED" == true ]]; then
-    AUTH_FLAG=--allow-unauthenticated
-else
-    AUTH_FLAG=--no-allow-unauthenticated
-fi
-
-if [[ "$DEPLOY_BATCH" == true ]]; then
-    # The batch path stores briefs in Firestore (Native mode) and is fed by Pub/Sub.
-    # Both are create-once: guarded by a describe so that re-runs are no-ops.
-    ensure "gcloud firestore databases describe --database=(default) --project=$GCP_PROJECT" \
-        gcloud firestore databases create --database='(default)' \
-        --location="$FIRESTORE_LOCATION" --type=firestore-native --project="$GCP_PROJECT" --quiet
-    ensure "gcloud pubsub topics describe $PUBSUB_TOPIC --project=$GCP_PROJECT" \
-        gcloud pubsub topics create "$PUBSUB_TOPIC" --project="$GCP_PROJECT" --quiet
-    # The batch function writes briefs to Firestore as the runtime identity (idempotent).
-    run gcloud projects add-iam-policy-binding "$GCP_PROJECT" \
-        --member="serviceAccount:$RUNTIME_SA" --role=roles/datastore.user \
-        --condition=None --quiet
-fi
-
+# No --[no-]allow-unauthenticated: on an existing function either flag rewrites the Cloud
+# Run service's IAM policy (run.services.setIamPolicy), which the deploy identity must not
+# hold. A new function is private; who may invoke it is granted once (docs/deploy.md).
 run gcloud functions deploy "$FUNCTION_NAME" "${COMMON[@]}" \
     --entry-point=citybrief_http \
     --trigger-http \
-    --timeout="$TIMEOUT" \
-    "$AUTH_FLAG"
+    --timeout="$TIMEOUT"
 
 if [[ "$DEPLOY_BATCH" == true ]]; then
     run gcloud functions deploy "$BATCH_FUNCTION_NAME" "${COMMON[@]}" \

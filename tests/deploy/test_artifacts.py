@@ -16,11 +16,12 @@ allowed paths only.
   runtime's /var/runtime holding ONLY boto3, botocore, s3transfer, python-dateutil and
   six from the project venv (pure Python): the python3.12 Lambda runtime provides them
   and package.py deliberately leaves them out. ``handler.handler({"city": "Chicago"})``.
-* GCP: dist/gcp ships no dependencies (Cloud Build installs requirements.txt), so the
-  venv's interpreter runs it with sys.path = dist/gcp, then the venv's site-packages
-  directory (its .pth files are NOT processed, so the venv's editable citybrief is not
-  importable: citybrief must come from dist/gcp). Every third-party module imported must
-  belong to a distribution that dist/gcp/requirements.txt requires (transitively).
+* GCP: dist/gcp ships no dependencies (Cloud Build installs requirements.txt, the
+  hash-pinned lock package.py writes), so the venv's interpreter runs it with sys.path =
+  dist/gcp, then the venv's site-packages directory (its .pth files are NOT processed, so
+  the venv's editable citybrief is not importable: citybrief must come from dist/gcp).
+  Every third-party module imported must belong to a distribution the lock pins, at the
+  version the venv (where the tests ran) has installed.
 * Azure: Python 3.12, sys.path = dist/azure, dist/azure/.python_packages/lib/site-packages
   (what the worker adds); the ``brief`` function is called with a real func.HttpRequest.
 """
@@ -33,6 +34,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -344,6 +346,18 @@ def foreign_modules(run: ChildRun, python: str, allowed: list[Path]) -> list[str
     )
 
 
+LOCK_ENTRY = re.compile(r"^([a-z0-9-]+)==(\S+) \\\n    --hash=sha256:([0-9a-f]{64})$", re.MULTILINE)
+
+
+def read_lock(path: Path) -> dict[str, str]:
+    """name -> version of a lock written by package.py; every non-comment line is an entry."""
+    text = path.read_text(encoding="utf-8")
+    entries = {m[1]: m[2] for m in LOCK_ENTRY.finditer(text)}
+    body = [line for line in LOCK_ENTRY.sub("", text).splitlines() if line.strip()]
+    assert all(line.startswith("#") for line in body), f"not name==version + hash: {body}"
+    return entries
+
+
 def _tree_files(tree: Path) -> list[str]:
     return sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
 
@@ -390,20 +404,76 @@ def test_zip_is_the_tree_and_deterministic(build: Build, package: ModuleType, na
 
 
 def test_gcp_source_dir(build: Build) -> None:
-    """main.py, the core and requirements.txt; requirements name only third-party packages."""
+    """main.py, the core and requirements.txt: a lock of third-party packages only."""
     gcp = build.dist / "gcp"
     assert (gcp / "main.py").is_file() and (gcp / "citybrief" / "__init__.py").is_file()
     assert not list(gcp.rglob("__pycache__")) and not list(gcp.glob("*.dist-info"))
-    lines = [
-        line.split("#", 1)[0].strip()
-        for line in (gcp / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    ]
-    requirements = [line for line in lines if line]
-    assert requirements, "dist/gcp/requirements.txt is empty"
-    for line in requirements:
-        assert not line.startswith("-"), f"options/editables do not belong here: {line}"
-        assert "/" not in line and "@" not in line, f"not an index requirement: {line}"
-        assert not line.lower().startswith("citybrief"), "the core is copied, not installed"
+    locked = read_lock(gcp / "requirements.txt")
+    assert locked, "dist/gcp/requirements.txt is empty"
+    assert "citybrief" not in locked, "the core is copied, not installed"
+
+
+def test_gcp_lock_pins_what_was_tested(build: Build, package: ModuleType) -> None:
+    """GIVEN the venv the tests ran in WHEN packaging THEN the lock pins its versions.
+
+    Every distribution gcp_functions/requirements.txt needs (transitively, as installed
+    here) is in the lock, at exactly the installed version: nothing resolved on deploy day.
+    """
+    locked = read_lock(build.dist / "gcp" / "requirements.txt")
+    installed = package.installed_versions()
+    site = Path(sysconfig.get_paths()["purelib"])
+    needed = package.needed_distributions(
+        site,
+        package.third_party_requirements(ROOT / "gcp_functions" / "requirements.txt"),
+        frozenset(),
+    )
+    assert needed, "the venv lacks the gcp extra: nothing to compare with"
+    assert needed <= set(locked), f"not locked: {sorted(needed - set(locked))}"
+    differ = {n: (v, installed[n]) for n, v in locked.items() if installed.get(n, v) != v}
+    assert not differ, f"lock != tested (locked, installed): {differ}"
+
+
+def test_gcp_lock_installs_in_hash_checking_mode(
+    build: Build, package: ModuleType, tmp_path: Path
+) -> None:
+    """pip on the runtime's platform accepts the lock with --require-hashes, no other input.
+
+    Hash-checking mode also refuses any dependency the lock does not pin, so this proves
+    the lock complete as well as well-formed.
+    """
+    lock = build.dist / "gcp" / "requirements.txt"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--dry-run",
+            "--ignore-installed",
+            "--require-hashes",
+            *(f"--platform={platform}" for platform in package.GCP_PLATFORMS),
+            "--implementation=cp",
+            "--python-version=3.12",
+            "--only-binary=:all:",
+            "--report",
+            str(tmp_path / "report.json"),
+            "--requirement",
+            str(lock),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    resolved = {
+        canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
+        for item in report["install"]
+    }
+    assert resolved == read_lock(lock)
 
 
 def test_azure_layout(build: Build) -> None:
@@ -506,11 +576,7 @@ def test_gcp_artifact_answers_a_brief(
     assert run.blocked == []
     assert run.modules["citybrief"].startswith(str(gcp)), "citybrief came from the venv"
     assert foreign_modules(run, sys.executable, [gcp, site]) == []
-    declared = package.needed_distributions(
-        site,
-        package.third_party_requirements(gcp / "requirements.txt"),
-        frozenset(),
-    )
+    declared = set(read_lock(gcp / "requirements.txt"))
     owners = importlib.metadata.packages_distributions()
     undeclared = set()
     for name, path in run.modules.items():
