@@ -65,8 +65,21 @@ _MODE_TITLE = {
     ),
 }
 
+
+def _lowered(pattern: str) -> str:
+    """A word-list pattern for *lower-cased* text: matching it is three times faster than
+    re.IGNORECASE on the same list. Callers pass ``text.lower()``."""
+    if re.search(r"\\[WSDB]", pattern):
+        raise ValueError("upper-case escapes do not survive lower-casing")
+    return pattern.lower()
+
+
+def _vocabulary(pattern: str) -> re.Pattern[str]:
+    return re.compile(_lowered(pattern))
+
+
 # Phrases whose mode word does not mean that mode: masked out before any term is counted.
-_NOT_A_MODE = re.compile(
+_NOT_A_MODE = (
     r"\b(?:maritime|oceanic|continental|mediterranean|humid|monsoon\w*) climate"
     r"|\b(?:sea|water) (?:levels?|temperatures?|breezes?|views?)|\babove sea\b"
     r"|\bair (?:quality|pollution|pollutants|temperatures?|masses|conditioning|force bases?)\b"
@@ -75,16 +88,26 @@ _NOT_A_MODE = re.compile(
     r"|\b(?:Harbou?r|Airport|Port|Coast|Road|Ring|Sea) (?=Lines?\b)"
     r"|\bopen[- ]air\b|\bhot air\b|\bUSB ports?\b|\bports? of (?:entry|call)\b(?!\s+for)"
     r"|\bmetro(?:politan)? (?:areas?|regions?|populations?|counties|county|economy|GDP)\b"
-    r"|\bMetro (?!Lines?\b|Stations?\b|Systems?\b|Networks?\b|Rail\b)[A-Z][a-z]+"
     r"|\b(?:aircraft|aerospace|airplane|aeroplane|jet engine|ship|car|automobile|truck"
     r"|rail ?car|railcar|locomotive|train|bus)[- ](?:manufactur\w*|mak\w+|build\w*"
     r"|assembly|plants?|factor\w+|industry|production|maker)"
     r"|\bto ferry\b|\bferries (?=passengers|people|goods|cargo|commuters|visitors|tourists|them)"
     r"|\b(?:intercity|interstate|long[- ]distance|regional) (?:bus(?:es)?|coach(?:es)?)\b"
     r"|\binterstate (?:commerce|trade|compact|conflict|migration)\b"
-    r"|\btrain(?:ed|ing|s)? (?:as|for|to become)\b|\btrains? (?:its|their|students)\b",
+    r"|\btrain(?:ed|ing|s)? (?:as|for|to become)\b|\btrains? (?:its|their|students)\b"
 )
-_MASK = re.compile(_NOT_A_MODE.pattern, re.IGNORECASE)
+# Every alternative starts at a word: the lookahead skips other positions at once.
+_MASK = re.compile(rf"(?=\w)(?:{_NOT_A_MODE})", re.IGNORECASE)
+# "Metro Atlanta", "Metro Manila": a region, unless a line, station or system follows.
+_METRO_REGION = re.compile(
+    r"\bMetro (?!Lines?\b|Stations?\b|Systems?\b|Networks?\b|Rail\b)[A-Z][a-z]+"
+)
+
+
+def _mask(text: str) -> str:
+    """The text with every phrase whose mode word does not mean that mode blanked."""
+    return _MASK.sub(" ", _METRO_REGION.sub(" ", text))
+
 
 # Per mode: *strong* terms make a sentence about the mode wherever it stands; *weak*
 # terms only under a heading of that mode or beside a strong term of it.
@@ -121,64 +144,72 @@ _WEAK = {
 # Numbered roads (A1, M4, E39, N7, IC17): road names unless the sentence is about lines
 # of a metro or railway, which are numbered the same way ("the M3 metro line").
 _NUMBERED_ROAD = re.compile(r"\b(?:[AMEN]|[A-Z]{2})\d{1,3}\b")
-_LINE = re.compile(r"\b(?:lines?|metro|subway|trams?|trains?|stations?)\b", re.IGNORECASE)
-_TERMS = {
-    kind: {mode: re.compile(rf"\b(?:{terms})\b", re.IGNORECASE) for mode, terms in table.items()}
-    for kind, table in (("strong", _STRONG), ("weak", _WEAK))
-}
+_LINE = _vocabulary(r"\b(?=\w)(?:lines?|metro|subway|trams?|trains?|stations?)\b")
+
+
+def _one_pass(table: dict[str, str]) -> re.Pattern[str]:
+    """One pattern for all modes, a named group each: a sentence is scanned once.
+
+    The lookahead rejects positions that cannot start a term (a word's end, a digit)
+    before the alternatives are tried there.
+    """
+    return re.compile(
+        r"\b(?![\d_])(?=\w)(?:"
+        + "|".join(f"(?P<{mode}>{_lowered(terms)})" for mode, terms in table.items())
+        + r")\b"
+    )
+
+
+_STRONG_ANY = _one_pass(_STRONG)
+# Weak words are shared between modes ("lines", "stations", "passengers"): each mode
+# counts its own, so they are not scanned in one pass.
+_WEAK_BY_MODE = {mode: _vocabulary(rf"\b(?:{terms})\b") for mode, terms in _WEAK.items()}
 
 # Informativeness cues: the sentence names a rank, a volume or a network's size.
-_RANK = re.compile(
-    r"\b(?:busiest|busy|large|largest|biggest|main|principal|primary|major|chief|leading|hub|hubs"
-    r"|international|most|second|third|(?:\d+(?:st|nd|rd|th))|key|largest-?\w*)\b",
-    re.IGNORECASE,
+_RANK = _vocabulary(
+    r"\b(?=\w)(?:busiest|busy|large|largest|biggest|main|principal|primary|major|chief|leading|hub|hubs"
+    r"|international|most|second|third|(?:\d+(?:st|nd|rd|th))|key|largest-?\w*)\b"
 )
-_VOLUME = re.compile(
-    r"\b(?:passengers|TEUs?|tonnes|tons|cargo|freight|million|billion|lines|routes|stations"
+_VOLUME = _vocabulary(
+    r"\b(?=\w)(?:passengers|TEUs?|tonnes|tons|cargo|freight|million|billion|lines|routes|stations"
     r"|km|kilometres|kilometers|miles|mi|daily|annually|per (?:year|day|annum)|a year|a day"
     r"|ridership|connects?|connecting|links?|serves|served|serving|network|operates"
-    r"|every (?:day|hour|week)|surround\w*|encircl\w*|converg\w*|cross(?:es)?|run through)\b",
-    re.IGNORECASE,
+    r"|every (?:day|hour|week)|surround\w*|encircl\w*|converg\w*|cross(?:es)?|run through)\b"
 )
 # History and trivia: what a planner cannot act on today.
-_HISTORY = re.compile(
-    r"\b(?:closed|former(?:ly)?|abandoned|defunct|demolished|dismantled|horse-drawn"
+_HISTORY = _vocabulary(
+    r"\b(?=\w)(?:closed|former(?:ly)?|abandoned|defunct|demolished|dismantled|horse-drawn"
     r"|horsecars?|ceased|discontinued|no longer|was replaced|were replaced|used to|history"
     r"|since been|turned into|converted into"
     r"|brought the end|(?:1[0-8]|19[0-6])\d{2}s?|\d{1,2}(?:st|nd|rd|th) century|ancient"
-    r"|medieval|from \d{4} (?:to|until) (?:19|200)\d{2})\b",
-    re.IGNORECASE,
+    r"|medieval|from \d{4} (?:to|until) (?:19|200)\d{2})\b"
 )
 # A facility the article itself ranks below the main one.
-_SECONDARY = re.compile(
-    r"\b(?:alternat(?:e|ive)|secondary|smaller|minor|general aviation|municipal|nearby"
-    r"|other|also|several|regional|private|military)\b",
-    re.IGNORECASE,
+_SECONDARY = _vocabulary(
+    r"\b(?=\w)(?:alternat(?:e|ive)|secondary|smaller|minor|general aviation|municipal|nearby"
+    r"|other|also|several|regional|private|military)\b"
 )
 _PAST = re.compile(r"^[^,]{0,80}\b(?:was|were|began|arrived|embarked)\b")
 # A passage told wholly in the past tense describes what was, not what is.
 _PAST_TENSE = re.compile(
-    r"\b(?:was|were|had|ran|began|arrived|brought|functioned|relocated|handled|served|closed)\b"
+    r"\b(?=\w)(?:was|were|had|ran|began|arrived|brought|functioned|relocated|handled|served|closed)\b"
 )
 _PRESENT_TENSE = re.compile(
-    r"\b(?:is|are|has|have|remains?|serves|operates|runs|handles|connects|carries|offers"
+    r"\b(?=\w)(?:is|are|has|have|remains?|serves|operates|runs|handles|connects|carries|offers"
     r"|provides|includes|links|now|today|currently)\b"
 )
-_PLANNED = re.compile(
-    r"\b(?:proposed|planned|plans?|cancel+ed|put on hold|would|could|might|rejected"
-    r"|suggested|feasibility|postponed|delayed|under construction|expected to|will be)\b",
-    re.IGNORECASE,
+_PLANNED = _vocabulary(
+    r"\b(?=\w)(?:proposed|planned|plans?|cancel+ed|put on hold|would|could|might|rejected"
+    r"|suggested|feasibility|postponed|delayed|under construction|expected to|will be)\b"
 )
-_TRIVIA = re.compile(
-    r"\b(?:fares?|tickets?|prices?|costs?|free of charge|souvenir|shops?|museums?|films?"
-    r"|songs?|nicknamed|advocates|celebrit\w+|wi-?fi|apps?|application)\b|[$€£¥]\s?\d",
-    re.IGNORECASE,
+_TRIVIA = _vocabulary(
+    r"\b(?=\w)(?:fares?|tickets?|prices?|costs?|free of charge|souvenir|shops?|museums?|films?"
+    r"|songs?|nicknamed|advocates|celebrit\w+|wi-?fi|apps?|application)\b|[$€£¥]\s?\d"
 )
-_ECONOMY = re.compile(
-    r"\b(?:econom(?:y|ic)|GDP|trade|exports?|imports?|logistics|financial|finance|industr\w+"
+_ECONOMY = _vocabulary(
+    r"\b(?=\w)(?:econom(?:y|ic)|GDP|trade|exports?|imports?|logistics|financial|finance|industr\w+"
     r"|manufacturing|headquarters|companies|corporations|port|hub|commerce|commercial"
-    r"|distribution|capital|largest|most populous|centre|center)\b",
-    re.IGNORECASE,
+    r"|distribution|capital|largest|most populous|centre|center)\b"
 )
 # A sentence whose subject leans on the one before: "It is…", "This line…", "The airport…".
 _DANGLING = re.compile(
@@ -191,19 +222,25 @@ _DANGLING = re.compile(
     r"|network|route|bridge|terminal)\b)"
 )
 # A named facility: capitalised words ending in (or led by) a facility noun.
+# A named facility: a capitalised word right before a facility noun ("O'Hare International
+# Airport", "Union Station"), "Port of X", or a numbered road.
+_CAPITALISED_WORD = r"[A-Z][\w'’.–-]*\s"
 _FACILITY = {
-    "air": r"(?:[A-Z][\w'’.–-]*\s){1,6}(?:Airport|Airfield|Aerodrome|Air Base|Airlines|Airways)"
+    "air": rf"{_CAPITALISED_WORD}(?:Airport|Airfield|Aerodrome|Air Base|Airlines|Airways)"
     r"|Air Lines",
-    "sea": r"(?:Port|Harbou?r) of [A-Z]\w+|(?:[A-Z][\w'’.–-]*\s){1,4}(?:Port|Harbou?r|Terminal"
+    "sea": rf"(?:Port|Harbou?r) of [A-Z]\w+|{_CAPITALISED_WORD}(?:Port|Harbou?r|Terminal"
     r"|Seaport|Docks)\b",
-    "rail": r"(?:[A-Z][\w'’.–-]*\s){1,4}(?:Station|Terminal|Railway|Railroad|Hauptbahnhof)"
-    r"|Gare (?:d[eou]s?|de la) [A-Z]\w+|[A-Z]\w+ Hauptbahnhof|Amtrak|Eurostar|Shinkansen",
-    "road": r"(?:[A-Z][\w'’.–-]*\s){1,4}(?:Highway|Motorway|Expressway|Freeway|Ring Road"
+    "rail": rf"{_CAPITALISED_WORD}(?:Station|Terminal|Railway|Railroad|Hauptbahnhof)"
+    r"|Gare (?:d[eou]s?|de la) [A-Z]\w+|Amtrak|Eurostar|Shinkansen",
+    "road": rf"{_CAPITALISED_WORD}(?:Highway|Motorway|Expressway|Freeway|Ring Road"
     r"|Beltway|Parkway|Turnpike|Autobahn)|Interstate \d+|I-\d+|\b[AMEN]\d{1,3}\b",
-    "transit": r"(?:[A-Z][\w'’.–-]*\s){1,4}(?:Metro|Subway|Underground|Tram|Tramway|S-Bahn"
+    "transit": rf"{_CAPITALISED_WORD}(?:Metro|Subway|Underground|Tram|Tramway|S-Bahn"
     r"|U-Bahn|Light Rail|Transit|Streetcar|Overground)|Métro|RER",
 }
-_FACILITIES = {mode: re.compile(pattern) for mode, pattern in _FACILITY.items()}
+# Every alternative starts with a capital: the lookahead skips other positions at once.
+_FACILITY_ANY = re.compile(
+    "(?=[A-Z])(?:" + "|".join(f"(?P<{mode}>{terms})" for mode, terms in _FACILITY.items()) + ")"
+)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’–-][^\W\d_]+)*")
 _FINAL = re.compile(r"[.!?][\"'”’)]?$")
@@ -222,6 +259,9 @@ class _Sentence:
     heading_modes: frozenset[str]  # modes the nearest mode-naming heading names
     modes: dict[str, float] = field(default_factory=dict)  # mode -> informativeness
     economy: int = 0
+    demerit: float = 0.0  # history, plans and trivia, as the summary weighs them
+    parts: int = 1  # sentences in ``text``
+    words: frozenset[str] = frozenset()  # content words of ``own``, to spot repeats
 
 
 def _label(section: Section) -> str:
@@ -280,31 +320,26 @@ _OPENER = re.compile(
     r"|Besides|Apart from)\b[^,]{0,120},\s*)"
 )
 _VERB = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|serves?|served|connects?|covers?|provides?"
+    r"\b(?=\w)(?:is|are|was|were|has|have|had|will|serves?|served|connects?|covers?|provides?"
     r"|operates?|handles?|runs?|ran|includes?|comprises?|consists?|links?|offers?|carries"
     r"|carry|lies|lie|stands?|remains?|became|becomes?|opened|closed|reach(?:es)?|cross(?:es)?"
     r"|converges?|maintains?|owns?|located|situated|built|can|may|also)\b"
 )
 
 
-def _subject_mode(text: str) -> str | None:
-    """The mode of the first term in the sentence's subject, if it names one."""
-    opener = _OPENER.match(text)
-    body = _MASK.sub(" ", text[opener.end() if opener else 0 :])
+def _subject_mode(masked: str) -> str | None:
+    """The mode of the first term in the (masked) sentence's subject, if it names one."""
+    opener = _OPENER.match(masked)
+    body = masked[opener.end() if opener else 0 :]
     verb = _VERB.search(body)
     subject = body[: verb.start()] if verb else body
-    found = [
-        (m.start(), mode)
-        for mode in MODE_NAMES
-        for m in [_TERMS["strong"][mode].search(subject)]
-        if m is not None
-    ]
-    return min(found)[1] if found else None
+    found = _STRONG_ANY.search(subject.lower())
+    return found.lastgroup if found else None
 
 
-def _counts(text: str, table: dict[str, re.Pattern[str]]) -> dict[str, int]:
-    masked = _MASK.sub(" ", text)
-    return {m: len(table[m].findall(masked)) for m in MODE_NAMES}
+def _counts(masked: str, pattern: re.Pattern[str]) -> Counter[str]:
+    """Matches per mode of a one-pass pattern whose groups are named by mode."""
+    return Counter(m.lastgroup for m in pattern.finditer(masked) if m.lastgroup)
 
 
 def _mode_scores(s: _Sentence) -> dict[str, float]:
@@ -313,23 +348,34 @@ def _mode_scores(s: _Sentence) -> dict[str, float]:
     Terms are counted in the sentence itself; a leaning sentence ("It handles 30 million
     passengers") also takes its antecedent's subject: its mode and named facility.
     """
-    strong, weak = _counts(s.own, _TERMS["strong"]), _counts(s.own, _TERMS["weak"])
-    named = _counts(s.own, _FACILITIES)
-    if not (strong["transit"] or strong["rail"] or _LINE.search(s.own)):
+    masked = _mask(s.own)
+    lower, masked_lower = s.own.lower(), masked.lower()
+    strong = _counts(masked_lower, _STRONG_ANY)
+    weak = Counter({m: len(p.findall(masked_lower)) for m, p in _WEAK_BY_MODE.items()})
+    named = _counts(masked, _FACILITY_ANY)
+    if not (strong["transit"] or strong["rail"] or _LINE.search(lower)):
         strong["road"] += len(_NUMBERED_ROAD.findall(s.own))
+    if not (any(strong.values()) or any(weak.values())):
+        return {}  # about no mode: nothing below can make it one
     context = s.text[: len(s.text) - len(s.own)]
     if context:
-        before = _counts(context, _TERMS["strong"])
-        before_named = _counts(context, _FACILITIES)
+        masked_context = _mask(context)
+        before = _counts(masked_context.lower(), _STRONG_ANY)
+        before_named = _counts(masked_context, _FACILITY_ANY)
         for mode in MODE_NAMES:
             if before[mode] and (strong[mode] or weak[mode]):
                 strong[mode] += 1
                 named[mode] += min(before_named[mode], 1)
-    history = len(_HISTORY.findall(s.own)) + len(_PAST.findall(s.own))
+    history = len(_HISTORY.findall(lower)) + len(_PAST.findall(s.own))
     history += 2 * bool(_PAST_TENSE.search(s.text) and not _PRESENT_TENSE.search(s.text))
-    informative = bool(_RANK.search(s.own) or _VOLUME.search(s.own)) or s.kind == "lead"
+    ranks, volumes = len(_RANK.findall(lower)), len(_VOLUME.findall(lower))
+    informative = bool(ranks or volumes) or s.kind == "lead"
+    # What does not depend on the mode: cues of rank and volume, history, plans, trivia.
+    common = 1.25 * min(ranks, 2) + 0.5 * min(volumes, 3) - 2.5 * min(history, 3)
+    common -= 1.5 * sum(bool(p.search(lower)) for p in (_SECONDARY, _PLANNED, _TRIVIA))
+    common += 1.0 if s.kind == "lead" else 0.0
     others_named = {m for m in MODE_NAMES if named[m]}
-    subject = _subject_mode(s.own)
+    subject = _subject_mode(masked)
     others_strong = {m for m in MODE_NAMES if strong[m]}
     scores: dict[str, float] = {}
     for mode in MODE_NAMES:
@@ -344,16 +390,9 @@ def _mode_scores(s: _Sentence) -> dict[str, float]:
             continue  # a weak word counts only under its heading, and alone there
         if not (informative or named[mode]):
             continue  # names no facility, rank or volume: "Pink buses are for women only."
-        value = min(strong[mode], 3) + 0.5 * min(weak[mode], 2)
+        value = common + min(strong[mode], 3) + 0.5 * min(weak[mode], 2)
         value += 1.5 * min(named[mode], 1)
-        value += 1.25 * min(len(_RANK.findall(s.own)), 2)
-        value -= 1.5 if _SECONDARY.search(s.own) else 0.0
-        value += 0.5 * min(len(_VOLUME.findall(s.own)), 3)
         value += 1.5 if under_own else 0.5 if s.kind == "transport" else 0.0
-        value += 1.0 if s.kind == "lead" else 0.0
-        value -= 2.5 * min(history, 3)
-        value -= 1.5 if _PLANNED.search(s.own) else 0.0
-        value -= 1.5 if _TRIVIA.search(s.own) else 0.0
         if s.kind == "economy" and not named[mode] and strong[mode] < 2:
             value -= 1.5  # an economy sentence is mode evidence only when it says so plainly
         scores[mode] = value
@@ -386,7 +425,12 @@ def _sentences(relevant: list[tuple[Section, str, str]]) -> list[_Sentence]:
                 len(out), " ".join(chain), text, section, headings, lead, kind, heading_modes
             )
             s.modes = _mode_scores(s)
-            s.economy = len(_ECONOMY.findall(text))
+            lower = text.lower()
+            s.economy = len(_ECONOMY.findall(lower))
+            s.demerit = 1.5 * min(len(_HISTORY.findall(lower)), 2)
+            s.demerit += 1.5 * sum(bool(p.search(lower)) for p in (_PLANNED, _TRIVIA))
+            s.parts = len(chain)
+            s.words = frozenset(_content(text))
             out.append(s)
     return out
 
@@ -423,7 +467,7 @@ def _overlaps(a: _Sentence, b: _Sentence) -> bool:
     """The same fact twice: shared text, or most content words in common."""
     if a.own in b.text or b.own in a.text:
         return True
-    wa, wb = _content(a.own), _content(b.own)
+    wa, wb = a.words, b.words
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.6
 
 
@@ -440,10 +484,7 @@ def _summary(candidates: list[_Sentence], n: int) -> list[str]:
         if s.lead_position is not None:
             value += 6.0 if s.lead_position == 0 else 1.0 + 1.0 / s.lead_position
         value += max([v for v in s.modes.values()] + [0.0]) * 0.6
-        value += min(s.economy, 3) * 0.5
-        value -= 1.5 * min(len(_HISTORY.findall(s.own)), 2)
-        value -= 1.5 if _PLANNED.search(s.own) else 0.0
-        value -= 1.5 if _TRIVIA.search(s.own) else 0.0
+        value += min(s.economy, 3) * 0.5 - s.demerit
         words = len(s.own.split())
         if words < 5 or words > 55:
             value -= 1.0
@@ -459,7 +500,7 @@ def _summary(candidates: list[_Sentence], n: int) -> list[str]:
     pool = list(candidates)
 
     def size(units: list[_Sentence]) -> int:
-        return sum(len(split_sentences(u.text)) for u in units)
+        return sum(u.parts for u in units)
 
     while pool and size(picked) < n:
         # A mode already in the summary costs 3 points a sentence: one fact per mode first.
@@ -613,23 +654,21 @@ _NAME_JOINERS = frozenset(
     ]
 )
 _TOKEN = re.compile(r"[^\W_][\w'’.&–-]*|[^\w\s]")
-_LOGISTICS_NOUN = re.compile(
-    r"\b(?:airports?|airlines?|air lines|airways|ports?|harbou?rs?|terminals?|stations?"
+_LOGISTICS_NOUN = _vocabulary(
+    r"\b(?=\w)(?:airports?|airlines?|air lines|airways|ports?|harbou?rs?|terminals?|stations?"
     r"|railways?|railroads?|rail|metro|subway|underground|tram\w*|lines?|highways?"
     r"|motorways?|expressways?|freeways?|interstate|bridges?|tunnels?|ring road|canal"
     r"|docks?|logistics|freight|cargo|shipping|container\w*|exchange|bank|district|zone"
-    r"|industr\w*|transit|transport\w*|authority|company|corporation|group)\b",
-    re.IGNORECASE,
+    r"|industr\w*|transit|transport\w*|authority|company|corporation|group)\b"
 )
 
 
 _ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 # Institutions that are no part of a logistics brief, however often named.
-_NOT_LOGISTICS = re.compile(
-    r"\b(?:university|college|school|hospital|museum|cathedral|church|award|prize|report"
+_NOT_LOGISTICS = _vocabulary(
+    r"\b(?=\w)(?:university|college|school|hospital|museum|cathedral|church|award|prize|report"
     r"|festival|estates|union|war|empire|dynasty|index|score|heritage|government|states|league"
-    r"|revolution|memorial|murdered|governorate)\b",
-    re.IGNORECASE,
+    r"|revolution|memorial|murdered|governorate)\b"
 )
 
 
@@ -714,7 +753,7 @@ def _noun_phrases(sentence: str) -> list[str]:
                 tail = run[-size:]
                 if (
                     len(tail) == size
-                    and _LOGISTICS_NOUN.fullmatch(tail[-1])
+                    and _LOGISTICS_NOUN.fullmatch(tail[-1].lower())
                     and not any(w in _GENERIC or w.endswith(("ed", "ing")) for w in tail[:-1])
                 ):
                     out.append(" ".join(tail))
@@ -742,7 +781,7 @@ def _key_phrases(candidates: list[_Sentence], title_words: set[str], top: int = 
         for phrase in [*_names(s.own), *phrases]:
             words = phrase.lower().split()
             if (
-                _NOT_LOGISTICS.search(phrase)
+                _NOT_LOGISTICS.search(phrase.lower())
                 or set(words) <= _GENERIC | title_words | _NAME_JOINERS
                 or all(w in _GENERIC | _NAME_JOINERS or _LOGISTICS_NOUN.fullmatch(w) for w in words)
             ):

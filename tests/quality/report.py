@@ -127,13 +127,14 @@ def evaluate(extracts: Path = EXTRACTS, labels_path: Path = LABELS) -> dict[str,
             *result["summary"],
             *(i["text"] for m in MODE_NAMES for i in result["logistics"][m]),
         ]
-        for whole in shown:
-            for sentence in split_sentences(whole):
-                sentences["produced"] += 1
-                kinds = debris(sentence)
-                if kinds:
-                    sentences["debris"] += 1
-                    sentences["examples"].append(f"{city}: {', '.join(kinds)}: {sentence}")
+        # Each summary sentence and evidence item as shown (an item may carry the sentence
+        # its subject leans on: it is judged whole, as the reader sees it).
+        for sentence in shown:
+            sentences["produced"] += 1
+            kinds = debris(sentence)
+            if kinds:
+                sentences["debris"] += 1
+                sentences["examples"].append(f"{city}: {', '.join(kinds)}: {sentence}")
 
         tone["total"] += 1
         tone["agree"] += result["sentiment"]["label"] == label["tone"]
