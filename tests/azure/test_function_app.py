@@ -240,7 +240,7 @@ def test_wrong_method_is_the_cores_405(invoke: Invoke) -> None:
     response, _ = invoke("brief", "DELETE", f"{API}/brief")
     # THEN 405 with the core's Allow header
     assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, POST, OPTIONS"
+    assert response.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
     assert body(response)["type"] == PROBLEM_BASE + "method-not-allowed"
 
 

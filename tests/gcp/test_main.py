@@ -119,7 +119,7 @@ def test_no_content_type_is_added_to_a_preflight(gcp_server: FunctionServer) -> 
     # THEN Flask adds no text/html Content-Type of its own
     assert answer.status == 204
     assert "content-type" not in answer.headers
-    assert answer.headers["allow"] == "GET, POST, OPTIONS"
+    assert answer.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_gcloud_functions_call_shape_is_a_brief(gcp_server: FunctionServer) -> None:
