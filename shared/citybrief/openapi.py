@@ -41,6 +41,7 @@ _CITY = {
         "none of # < > [ ] { } |. Surrounding white space is ignored. A name longer than "
         "255 UTF-8 bytes can be no Wikipedia title: 404 not-found."
     ),
+    "examples": ["Chicago"],
 }
 _LANG = {"type": "string", "pattern": LANG_PATTERN, "default": DEFAULT_LANG}
 _SENTENCES = {
@@ -63,6 +64,7 @@ _CITIES = {
     "maxItems": CITIES_MAX,
     "uniqueItems": True,
     "description": "City names, none sent twice (two spellings of one place: a 0 km leg).",
+    "examples": [["Chicago", "Toronto"]],
 }
 
 # In the query the list is split on ",", so no item can hold one.
