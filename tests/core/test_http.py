@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from citybrief import __version__
-from citybrief.errors import Ambiguous, NotFound, UpstreamError, UpstreamTimeout
+from citybrief.errors import Ambiguous, NotFound, RequestTimeout, UpstreamError, UpstreamTimeout
 from citybrief.http import (
     JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
@@ -816,3 +816,43 @@ def test_options_on_unknown_route_is_404() -> None:
 @pytest.mark.parametrize("lang", ["en", "pt", "simple", "be-tarask", "zh-min-nan", "zh-classical"])
 def test_validate_lang_accepts_wikipedia_codes(lang: str) -> None:
     assert validate_lang(lang) == lang
+
+
+# --- HEAD, and requests an adapter could not read ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_", [get("/health"), get("/brief", city="Lisbon"), get("/brief"), get("/nope")]
+)
+def test_head_is_get_without_the_body(request_: Request) -> None:
+    # GIVEN a GET and the same request as HEAD
+    h = make_app()
+    got = h.app.handle(request_)
+    head = h.app.handle(Request("HEAD", request_.path, query=request_.query))
+    # WHEN both are answered  THEN same status and headers (ids aside), and no HEAD body
+    assert got.body
+    assert head.body == b""
+    assert head.status == got.status
+    assert {k: v for k, v in head.headers.items() if k != "X-Request-Id"} == {
+        k: v for k, v in got.headers.items() if k != "X-Request-Id"
+    }
+
+
+def test_an_unreadable_request_is_answered_as_its_error() -> None:
+    # GIVEN a request an adapter could not read, with the platform's id
+    h = make_app()
+    request = Request("POST", "/brief", request_id="plat-1", error=RequestTimeout("Too slow."))
+    # WHEN handled  THEN that problem, with instance, request id and header; no service call
+    response = h.app.handle(request)
+    problem = response.json()
+    assert response.status == 408
+    assert problem["type"].endswith("/request-timeout")
+    assert problem["instance"] == "/brief"
+    assert problem["request_id"] == response.headers["X-Request-Id"] == "plat-1"
+    assert h.service.calls == []
+
+
+@pytest.mark.parametrize("platform_id", [42, ["a"], b"bytes"])
+def test_a_request_id_of_the_wrong_type_is_replaced(platform_id: Any) -> None:
+    response = make_app().app.handle(Request("GET", "/health", request_id=platform_id))
+    assert len(response.headers["X-Request-Id"]) == 32
