@@ -16,6 +16,12 @@ Decisions worth knowing:
   here; API Gateway has already decoded them.
 * Each invocation runs in a fresh ``contextvars.Context``: the service's per-call stats
   and the request id can never leak from the previous (warm) invocation.
+* Every event gets an answer, never an exception. A field of the wrong JSON type (a
+  number where a front door sends a string, a payload nested past what JSON can encode)
+  makes the event unreadable: the core answers it as a 400 problem naming the field,
+  with a request id, in the event's own response shape (``EventSource.read``).
+* The request id is the front door's (API Gateway's ``requestId``; for an ALB the Root of
+  a well-formed ``X-Amzn-Trace-Id``), else the invocation's ``aws_request_id``.
 """
 
 from __future__ import annotations
@@ -33,16 +39,15 @@ from urllib.parse import parse_qsl, unquote, unquote_plus
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from citybrief.errors import BadInput, CitybriefError
+from citybrief.errors import BadInput
 from citybrief.http import (
-    PROBLEM_CONTENT_TYPE,
     App,
     Request,
     Response,
     encode_json,
     query_from_pairs,
 )
-from citybrief.logs import RequestIdFilter
+from citybrief.logs import RequestIdFilter, parse_amzn_trace_id
 from citybrief.service import BriefService, current_stats
 from citybrief.settings import Settings
 
@@ -98,6 +103,49 @@ app = App(lambda: BriefService(settings), settings, on_complete=record_metrics)
 # -- event sources ------------------------------------------------------------------------
 
 
+class UnreadableEvent(ValueError):
+    """A field no front door would send in that shape; the message names the field."""
+
+
+def _text(value: Any, field: str, default: str | None = None) -> str:
+    """A string field; a missing (null) one is ``default`` when that is given."""
+    if value is None and default is not None:
+        return default
+    if not isinstance(value, str):
+        raise UnreadableEvent(f"{field} must be a string")
+    return value
+
+
+def _texts(value: Any, field: str) -> dict[str, str]:
+    """A map of strings to strings (API Gateway's headers and query maps); null is empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(name, str) and isinstance(item, str) for name, item in value.items()
+    ):
+        raise UnreadableEvent(f"{field} must map names to strings")
+    return dict(value)
+
+
+def _text_lists(value: Any, field: str) -> dict[str, list[str]]:
+    """A map of strings to lists of strings (the multi-value maps); null is empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(name, str)
+        and isinstance(items, list)
+        and all(isinstance(item, str) for item in items)
+        for name, items in value.items()
+    ):
+        raise UnreadableEvent(f"{field} must map names to lists of strings")
+    return {name: list(items) for name, items in value.items()}
+
+
+def _context(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    context = event.get("requestContext")
+    return context if isinstance(context, Mapping) else {}
+
+
 class EventSource:
     """One Lambda event shape: detection, conversion to ``Request``, and the reply."""
 
@@ -105,6 +153,27 @@ class EventSource:
 
     def matches(self, event: Mapping[str, Any]) -> bool:
         raise NotImplementedError
+
+    def read(self, event: Mapping[str, Any], context: Any) -> Request:
+        """The event as a ``Request``; an unreadable one carries the core's 400 instead."""
+        try:
+            return self.to_request(event, context)
+        except UnreadableEvent as exc:
+            reason = str(exc)
+        except binascii.Error:
+            reason = "body is flagged base64 but is not"
+        except (RecursionError, TypeError, ValueError):
+            reason = "the payload is nested too deeply or holds values JSON cannot encode"
+        logger.warning("unreadable event", extra={"event_source": self.name, "reason": reason})
+        metrics.add_metric(name="InvalidEvent", unit=MetricUnit.Count, value=1)
+        return Request(
+            method=_or_default(lambda: self.method(event), "GET"),
+            path=_or_default(lambda: self.path(event), "/"),
+            request_id=_or_default(
+                lambda: self.request_id(event, context), _invocation_id(context)
+            ),
+            error=BadInput(f"The event could not be read: {reason}."),
+        )
 
     def to_request(self, event: Mapping[str, Any], context: Any) -> Request:
         return Request(
@@ -117,28 +186,32 @@ class EventSource:
         )
 
     def method(self, event: Mapping[str, Any]) -> str:
-        return str(event.get("httpMethod") or "GET")
+        return _text(event.get("httpMethod"), "httpMethod", "GET") or "GET"
 
     def path(self, event: Mapping[str, Any]) -> str:
-        return str(event.get("path") or "/")
+        return _text(event.get("path"), "path", "/") or "/"
 
     def query_pairs(self, event: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         """v1 and ALB shape: the multi-value map when present (it keeps every value)."""
-        multi = event.get("multiValueQueryStringParameters")
+        multi = _text_lists(
+            event.get("multiValueQueryStringParameters"), "multiValueQueryStringParameters"
+        )
         if multi:
-            return [(name, value) for name, values in multi.items() for value in values or ()]
-        return list((event.get("queryStringParameters") or {}).items())
+            return [(name, value) for name, values in multi.items() for value in values]
+        return list(_texts(event.get("queryStringParameters"), "queryStringParameters").items())
 
     def headers(self, event: Mapping[str, Any]) -> dict[str, str]:
         """Repeated headers are joined with ", " (RFC 9110), the other sources' behaviour."""
-        multi = event.get("multiValueHeaders")
+        multi = _text_lists(event.get("multiValueHeaders"), "multiValueHeaders")
         if multi:
             return {name: ", ".join(values) for name, values in multi.items() if values}
-        return dict(event.get("headers") or {})
+        return _texts(event.get("headers"), "headers")
 
     def request_id(self, event: Mapping[str, Any], context: Any) -> str | None:
-        request_id = (event.get("requestContext") or {}).get("requestId")
-        return str(request_id) if request_id else getattr(context, "aws_request_id", None)
+        request_id = _context(event).get("requestId")
+        if isinstance(request_id, str) and request_id:
+            return request_id
+        return _invocation_id(context)
 
     def to_result(self, event: Mapping[str, Any], response: Response) -> dict[str, Any]:
         return {
@@ -155,7 +228,7 @@ class RestApiV1(EventSource):
     name = "apigw-rest"
 
     def matches(self, event: Mapping[str, Any]) -> bool:
-        return "httpMethod" in event and isinstance(event.get("requestContext"), dict)
+        return "httpMethod" in event and isinstance(event.get("requestContext"), Mapping)
 
 
 class HttpApiV2(EventSource):
@@ -164,19 +237,15 @@ class HttpApiV2(EventSource):
     name = "apigw-http"
 
     def matches(self, event: Mapping[str, Any]) -> bool:
-        context = event.get("requestContext")
-        return (
-            event.get("version") == "2.0"
-            and isinstance(context, dict)
-            and isinstance(context.get("http"), dict)
-        )
+        return event.get("version") == "2.0" and isinstance(_context(event).get("http"), Mapping)
 
     def method(self, event: Mapping[str, Any]) -> str:
-        return str(event["requestContext"]["http"].get("method") or "GET")
+        http = _context(event).get("http") or {}
+        return _text(http.get("method"), "requestContext.http.method", "GET") or "GET"
 
     def path(self, event: Mapping[str, Any]) -> str:
-        path = unquote(str(event.get("rawPath") or "/"))
-        stage = event["requestContext"].get("stage") or "$default"
+        path = unquote(_text(event.get("rawPath"), "rawPath", "/") or "/")
+        stage = _text(_context(event).get("stage"), "requestContext.stage", "$default")
         prefix = f"/{stage}"
         if stage != "$default" and (path == prefix or path.startswith(prefix + "/")):
             path = path[len(prefix) :] or "/"
@@ -184,11 +253,16 @@ class HttpApiV2(EventSource):
 
     def query_pairs(self, event: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         # rawQueryString keeps order and repeats; queryStringParameters comma-joins them.
-        return parse_qsl(str(event.get("rawQueryString") or ""), keep_blank_values=True)
+        raw = _text(event.get("rawQueryString"), "rawQueryString", "")
+        return parse_qsl(raw, keep_blank_values=True)
 
     def headers(self, event: Mapping[str, Any]) -> dict[str, str]:
-        headers = dict(event.get("headers") or {})
+        headers = _texts(event.get("headers"), "headers")
         cookies = event.get("cookies")
+        if cookies is not None and not (
+            isinstance(cookies, list) and all(isinstance(c, str) for c in cookies)
+        ):
+            raise UnreadableEvent("cookies must be a list of strings")
         if cookies:  # 2.0 moves Cookie out of the headers
             headers["cookie"] = "; ".join(cookies)
         return headers
@@ -200,8 +274,8 @@ class FunctionUrl(HttpApiV2):
     name = "function-url"
 
     def matches(self, event: Mapping[str, Any]) -> bool:
-        domain = str((event.get("requestContext") or {}).get("domainName") or "")
-        return super().matches(event) and ".lambda-url." in domain
+        domain = _context(event).get("domainName")
+        return super().matches(event) and isinstance(domain, str) and ".lambda-url." in domain
 
 
 class Alb(EventSource):
@@ -210,11 +284,10 @@ class Alb(EventSource):
     name = "alb"
 
     def matches(self, event: Mapping[str, Any]) -> bool:
-        context = event.get("requestContext")
-        return isinstance(context, dict) and "elb" in context
+        return "elb" in _context(event)
 
     def path(self, event: Mapping[str, Any]) -> str:
-        return unquote(str(event.get("path") or "/"))
+        return unquote(super().path(event))
 
     def query_pairs(self, event: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         # ALB passes the query through as sent: "S%C3%A3o+Paulo" must become "São Paulo".
@@ -224,7 +297,7 @@ class Alb(EventSource):
 
     def request_id(self, event: Mapping[str, Any], context: Any) -> str | None:
         headers = {name.lower(): value for name, value in self.headers(event).items()}
-        return headers.get("x-amzn-trace-id") or getattr(context, "aws_request_id", None)
+        return parse_amzn_trace_id(headers.get("x-amzn-trace-id")) or _invocation_id(context)
 
     def to_result(self, event: Mapping[str, Any], response: Response) -> dict[str, Any]:
         result = super().to_result(event, response)
@@ -244,18 +317,56 @@ class DirectInvoke(EventSource):
     def matches(self, event: Mapping[str, Any]) -> bool:
         return "requestContext" not in event and ("city" in event or "cities" in event)
 
+    def method(self, event: Mapping[str, Any]) -> str:
+        return "POST"
+
+    def path(self, event: Mapping[str, Any]) -> str:
+        return "/compare" if "cities" in event else "/brief"
+
+    def request_id(self, event: Mapping[str, Any], context: Any) -> str | None:
+        return _invocation_id(context)
+
     def to_request(self, event: Mapping[str, Any], context: Any) -> Request:
         return Request(
-            method="POST",
-            path="/compare" if "cities" in event else "/brief",
+            method=self.method(event),
+            path=self.path(event),
             headers={"Content-Type": "application/json"},
             body=encode_json(dict(event)),
-            request_id=getattr(context, "aws_request_id", None),
+            request_id=self.request_id(event, context),
         )
 
     def to_result(self, event: Mapping[str, Any], response: Response) -> dict[str, Any]:
         document: dict[str, Any] = json.loads(response.body)
         return document if response.status == 200 else {"error": document}
+
+
+class Unrecognised(DirectInvoke):
+    """Any other event: answered like a direct invoke, with the core's 400 problem."""
+
+    name = "unrecognised"
+
+    def matches(self, event: Mapping[str, Any]) -> bool:
+        return True
+
+    def path(self, event: Mapping[str, Any]) -> str:
+        return "/"
+
+    def to_request(self, event: Mapping[str, Any], context: Any) -> Request:
+        if isinstance(event, Mapping):
+            keys = ", ".join(sorted(str(key)[:40] for key in event)[:10]) or "none"
+            seen = f"an object with keys: {keys}"
+        else:
+            seen = f"a JSON {type(event).__name__}"
+        logger.warning("unrecognised event", extra={"event_keys": seen})
+        metrics.add_metric(name="InvalidEvent", unit=MetricUnit.Count, value=1)
+        detail = (
+            f"Unrecognised event ({seen}). Expected an API Gateway, Function URL or ALB event, "
+            'or {"city": ...} / {"cities": [...]}.'
+        )
+        return Request("POST", "/", request_id=_invocation_id(context), error=BadInput(detail))
+
+
+UNRECOGNISED = Unrecognised()
 
 
 # Fixed order: ALB and Function URL events also look like the more general shapes after them.
@@ -288,15 +399,8 @@ def _traced(function: Callable[[Any, Any], dict[str, Any]]) -> Callable[[Any, An
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """Lambda entry point: detect the source, let the core answer, convert the answer."""
     logger.set_correlation_id(None)  # keys persist across warm invocations: drop the last id
-    source = detect(event)
-    if source is None:
-        return _unrecognised(event)
-    try:
-        request = source.to_request(event, context)
-    except (BadInput, binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        logger.warning("unreadable event", extra={"event_source": source.name, "error": str(exc)})
-        metrics.add_metric(name="InvalidEvent", unit=MetricUnit.Count, value=1)
-        return source.to_result(event, _bad_event(f"The event could not be read: {exc}"))
+    source = detect(event) or UNRECOGNISED
+    request = source.read(event, context)
     logger.set_correlation_id(request.request_id)
     if tracer is not None:
         tracer.put_annotation("event_source", source.name)
@@ -304,34 +408,31 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     return source.to_result(event, response)
 
 
-def _unrecognised(event: Any) -> dict[str, Any]:
-    """An event this function cannot serve: a problem document, never a stack trace."""
-    if isinstance(event, Mapping):
-        keys = ", ".join(sorted(str(key)[:40] for key in event)[:10]) or "none"
-        seen = f"an object with keys: {keys}"
-    else:
-        seen = f"a JSON {type(event).__name__}"
-    detail = (
-        f"Unrecognised event ({seen}). Expected an API Gateway, Function URL or ALB event, "
-        'or {"city": ...} / {"cities": [...]}.'
-    )
-    logger.warning("unrecognised event", extra={"event_keys": seen})
-    metrics.add_metric(name="InvalidEvent", unit=MetricUnit.Count, value=1)
-    return {"error": json.loads(_bad_event(detail).body)}
+def _or_default(read: Callable[[], Any], default: Any) -> Any:
+    """A field for the unreadable-event answer, or ``default`` if it is unreadable too."""
+    try:
+        return read()
+    except UnreadableEvent:
+        return default
 
 
-def _bad_event(detail: str) -> Response:
-    err: CitybriefError = BadInput(detail)
-    return Response(err.status, {"Content-Type": PROBLEM_CONTENT_TYPE}, encode_json(err.problem()))
+def _invocation_id(context: Any) -> str | None:
+    request_id = getattr(context, "aws_request_id", None)
+    return request_id if isinstance(request_id, str) else None
 
 
 def _body(event: Mapping[str, Any]) -> bytes | None:
-    body = event.get("body")
+    body = _text(event.get("body"), "body", "") or None
+    encoded = event.get("isBase64Encoded", False)
+    if not isinstance(encoded, bool):
+        raise UnreadableEvent("isBase64Encoded must be true or false")
     if body is None:
         return None
-    if event.get("isBase64Encoded"):
+    if encoded:
         return base64.b64decode(body, validate=True)
-    return str(body).encode("utf-8")
+    # surrogatepass: a lone surrogate (a JSON escape) reaches the core as bytes that are
+    # not UTF-8, so its JSON check refuses the body instead of this encode raising.
+    return body.encode("utf-8", "surrogatepass")
 
 
 def _phrase(status: int) -> str:

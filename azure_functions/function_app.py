@@ -19,9 +19,16 @@ Every route, check, CORS header and error comes from the shared core
 * Content-Type: the worker adds ``text/plain`` when the headers carry none. The core's
   bodies always name theirs; for the bodyless 204 we pass ``mimetype=""``, which the
   host's ``Response.ContentType = ""`` turns into no header at all.
+* Path: the request URL's, below the route prefix, whichever function the host chose; so
+  ``//brief`` or ``/Brief`` are no route here as on every platform, however the host's
+  routing folds them.
+* The anonymous catch-all never serves a keyed route: handed ``brief`` or ``compare``
+  (by a host routing quirk, or a trailing-slash variant) it answers 404 for anything but
+  the preflight it exists to take, so no path variant gets a brief without a key.
 * Request id: the invocation id, which Application Insights already stores on every
   trace as ``customDimensions.InvocationId``; the worker forwards log *messages* only
-  (``extra`` fields are dropped), so that shared id is the correlation key.
+  (``extra`` fields are dropped), so that shared id is the correlation key. Without one,
+  the trace id of a well-formed ``traceparent``.
 
 Batch path (``queue_briefs``): a queue trigger on ``%CITYBRIEF_QUEUE_NAME%`` through the
 ``AzureWebJobsStorage`` connection. ``citybrief.jobs`` owns the message format and the
@@ -61,15 +68,15 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import azure.functions as func
 
 from citybrief.batch import city_key
 from citybrief.cloudcache import azure_storage_client
-from citybrief.http import App, Request, Response, query_from_pairs
+from citybrief.http import App, Request, Response, RouteNotFound, normalise_path, query_from_pairs
 from citybrief.jobs import process_message
-from citybrief.logs import REQUEST_ID, RequestIdFilter
+from citybrief.logs import REQUEST_ID, RequestIdFilter, parse_traceparent
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import CITY_MAX_LENGTH
@@ -87,6 +94,22 @@ ALL_METHODS = [
 # Keyed routes leave OPTIONS out: a browser's CORS preflight carries no function key,
 # so the host routes it on to the anonymous catch-all, which hands it to the core.
 KEYED_METHODS = [method for method in ALL_METHODS if method != func.HttpMethod.OPTIONS]
+# The core paths behind a function key (the functions below with PROTECTED).
+KEYED_PATHS = frozenset({"/brief", "/compare"})
+HOST_JSON = Path(__file__).with_name("host.json")
+
+
+def _route_prefix(host_json: Path = HOST_JSON) -> str:
+    """host.json's ``extensions.http.routePrefix`` ("api" when unset), as "/api"."""
+    try:
+        http = json.loads(host_json.read_text(encoding="utf-8"))["extensions"]["http"]
+        prefix = str(http.get("routePrefix", "api"))
+    except (OSError, ValueError, KeyError, TypeError):
+        prefix = "api"
+    return "/" + prefix.strip("/") if prefix.strip("/") else ""
+
+
+ROUTE_PREFIX = _route_prefix()
 
 # Cheap at import (the host indexes this module before any request): the service and
 # its NLP stack are built by the core on the first /brief or /compare.
@@ -125,8 +148,17 @@ def _request_id(req: func.HttpRequest, context: func.Context | None) -> str | No
     invocation_id = getattr(context, "invocation_id", None)
     if invocation_id:
         return str(invocation_id)
-    parts = req.headers.get("traceparent", "").split("-")
-    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else None
+    trace = parse_traceparent(req.headers.get("traceparent", "").strip())
+    return trace.trace_id if trace else None
+
+
+def _path(req: func.HttpRequest, routed: str) -> str:
+    """The URL's path below the route prefix; ``routed`` (the host's match) if the URL
+    does not start with the prefix."""
+    path = unquote(urlsplit(req.url).path)
+    if ROUTE_PREFIX and (path == ROUTE_PREFIX or path.startswith(ROUTE_PREFIX + "/")):
+        return path[len(ROUTE_PREFIX) :] or "/"
+    return path if not ROUTE_PREFIX else routed
 
 
 def _to_azure(response: Response) -> func.HttpResponse:
@@ -139,8 +171,15 @@ def _to_azure(response: Response) -> func.HttpResponse:
     )
 
 
-def serve(req: func.HttpRequest, context: func.Context | None, path: str) -> func.HttpResponse:
-    """One request through the core; ``path`` is relative to the ``/api`` base path."""
+def serve(
+    req: func.HttpRequest, context: func.Context | None, routed: str, *, keyed: bool = True
+) -> func.HttpResponse:
+    """One request through the core. ``routed`` is the path the host matched (below the
+    route prefix); ``keyed=False`` (the anonymous catch-all) refuses the keyed paths."""
+    path = _path(req, routed)
+    error = None
+    if not keyed and normalise_path(path) in KEYED_PATHS and req.method.upper() != "OPTIONS":
+        error = RouteNotFound("This path needs a function key; no anonymous route serves it.")
     request = Request(
         method=req.method,
         path=path,
@@ -148,6 +187,7 @@ def serve(req: func.HttpRequest, context: func.Context | None, path: str) -> fun
         headers=dict(req.headers),
         body=req.get_body(),
         request_id=_request_id(req, context),
+        error=error,
     )
     return _to_azure(core.handle(request))
 
@@ -181,9 +221,10 @@ def catch_all(req: func.HttpRequest, context: func.Context) -> func.HttpResponse
     """Any other path under /api: the core's 404 problem, not the host's blank page.
 
     The host prefers literal routes, so this only sees paths no function above claims,
-    and preflights of the keyed routes (which do not take OPTIONS).
+    and preflights of the keyed routes (which do not take OPTIONS); anything else for a
+    keyed path is refused, as this function checks no key.
     """
-    return serve(req, context, "/" + req.route_params.get("path", ""))
+    return serve(req, context, "/" + req.route_params.get("path", ""), keyed=False)
 
 
 # -- batch path: queue messages in, blobs out ------------------------------------------
@@ -201,7 +242,6 @@ BLOB_CONNECT_TIMEOUT = 5
 BLOB_READ_TIMEOUT = 20
 BLOB_RETRIES = 2
 BLOB_BACKOFF = 1  # seconds before the first retry; then + 2**n
-HOST_JSON = Path(__file__).with_name("host.json")
 
 log = logging.getLogger("citybrief.azure")
 _tag_request_ids()  # again, now that this logger exists

@@ -14,10 +14,22 @@ by ``citybrief.http.App``; this module only converts. Its own decisions:
   ``GET /`` and every other method on ``/`` are NOT translated: they get the core's 404
   ``no-such-route``, as on every other platform (health checks use ``/health``).
 * The request id (echoed as ``X-Request-Id`` and put on every log line) is the trace id
-  of ``X-Cloud-Trace-Context``, else of ``traceparent``, else ``Function-Execution-Id``
-  (functions-framework sets one on every request). The trace id is what Logs Explorer
+  of ``X-Cloud-Trace-Context``, else of ``traceparent``, each only when well-formed
+  (``citybrief.logs``); else the core makes one. The trace id is what Logs Explorer
   groups a request's lines by, so an id a user quotes finds the whole request. A caller
   that propagates one trace over several calls gets the same id for each of them.
+  ``Function-Execution-Id`` is never used: functions-framework adopts whatever a client
+  sends in it, so it would let a client name the request (it is still on the log lines
+  as functions-framework's own ``execution_id`` label when ``LOG_EXECUTION_ID`` is set).
+* The body is read before any work, and bounded (``read_body``): a declared
+  Content-Length over 16 KiB is refused (413) without reading a byte, at most 16 KiB + 1
+  bytes are ever read, and a body still arriving after ``CITYBRIEF_BODY_TIMEOUT`` seconds
+  is cut off (408): gunicorn serves a fixed number of threads, and a client declaring a
+  large body and sending nothing would otherwise hold one forever. functions-framework
+  reads whatever the function left unread after it answers, so the stream it sees is
+  emptied first; gunicorn drains or closes the connection itself.
+* The path is the request's own (``PATH_INFO``): Werkzeug's ``request.path`` folds
+  leading slashes, which would make ``//brief`` a brief here and no route elsewhere.
 * Logs are Cloud Logging structured JSON on stdout, one object per line (see
   ``CloudLoggingFormatter``); tracebacks go to ``stack_trace`` for Error Reporting and
   never into a response.
@@ -35,27 +47,37 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import io
 import json
 import logging
 import os
-import re
+import socket
 import sys
+import threading
 import traceback
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Final
+from urllib.parse import parse_qsl
 
 import flask
 import functions_framework
 from cloudevents.http import CloudEvent
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import ClientDisconnected
 
-from citybrief.errors import BadInput
+from citybrief.errors import BadInput, CitybriefError, RequestTimeout
 from citybrief.http import MAX_BODY_BYTES, App, Request, query_from_pairs
 from citybrief.jobs import Result, process_message, record_id
-from citybrief.logs import REQUEST_ID, RequestIdFilter
+from citybrief.logs import (
+    REQUEST_ID,
+    RequestIdFilter,
+    Trace,
+    parse_cloud_trace,
+    parse_traceparent,
+)
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 
@@ -65,11 +87,6 @@ SAMPLED_FIELD: Final = "logging.googleapis.com/trace_sampled"
 LABELS_FIELD: Final = "logging.googleapis.com/labels"
 SOURCE_FIELD: Final = "logging.googleapis.com/sourceLocation"
 
-# X-Cloud-Trace-Context: TRACE_ID[/SPAN_ID][;o=OPTIONS], span id in decimal.
-_CLOUD_TRACE_RE = re.compile(r"([0-9a-fA-F]{32})(?:/([0-9]{1,20}))?(?:;o=([0-9]+))?")
-# W3C traceparent: VERSION-TRACE_ID-PARENT_ID-FLAGS, all hex.
-_TRACEPARENT_RE = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
-_ZERO_TRACE = "0" * 32
 # LogRecord attributes that are not ``extra=`` fields.
 _RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message",
@@ -79,32 +96,14 @@ _RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) |
 _HANDLER_MARK = "_citybrief_cloud_logging"
 
 
-@dataclass(frozen=True)
-class Trace:
-    """The request's Cloud Trace context, for the log lines written while it runs."""
-
-    trace_id: str
-    span_id: str | None = None
-    sampled: bool | None = None
-
-
 _TRACE: ContextVar[Trace | None] = ContextVar("citybrief_gcp_trace", default=None)
 
 
 def parse_trace(headers: Headers) -> Trace | None:
     """The trace from ``X-Cloud-Trace-Context`` or, failing that, ``traceparent``."""
-    cloud = _CLOUD_TRACE_RE.fullmatch(headers.get("X-Cloud-Trace-Context", "").strip())
-    if cloud and cloud.group(1) != _ZERO_TRACE:
-        trace_id, span, options = cloud.groups()
-        # Cloud Logging wants the span as 16 hex digits; this header carries it in decimal.
-        span_id = f"{int(span):016x}" if span and 0 < int(span) < 2**64 else None
-        sampled = None if options is None else options == "1"
-        return Trace(trace_id, span_id, sampled)
-    parent = _TRACEPARENT_RE.fullmatch(headers.get("traceparent", "").strip().lower())
-    if parent and parent.group(1) != _ZERO_TRACE:
-        trace_id, span_id, flags = parent.groups()
-        return Trace(trace_id, span_id, bool(int(flags, 16) & 1))
-    return None
+    return parse_cloud_trace(headers.get("X-Cloud-Trace-Context", "").strip()) or (
+        parse_traceparent(headers.get("traceparent", "").strip())
+    )
 
 
 def route_path(method: str, path: str, body: bytes) -> str:
@@ -228,18 +227,99 @@ install_logging(settings.log_level, PROJECT)
 app = App(lambda: BriefService(settings), settings)
 
 
+class _BodyDeadline:
+    """Shuts the socket's read side when the body is late, so a blocked read returns.
+
+    gunicorn reads the body on the handler's own thread with no timeout of its own; a
+    socket timeout would only bound each recv(), and a client trickling one byte at a
+    time would never trip it. A timer bounds the whole body.
+    """
+
+    def __init__(self, sock: socket.socket, seconds: float) -> None:
+        self._sock = sock
+        self._lock = threading.Lock()
+        self._done = False
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+        with contextlib.suppress(OSError):  # already closed by the client
+            self._sock.shutdown(socket.SHUT_RD)
+
+    def finish(self) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+
+def read_body(request: flask.Request, timeout: float) -> tuple[bytes, CitybriefError | None]:
+    """The body, never more than ``MAX_BODY_BYTES + 1`` bytes, and why it is unusable.
+
+    A declared length over the limit is not read at all (the core refuses it on the
+    Content-Length header) and the socket's read side is shut, so gunicorn closes the
+    connection instead of draining what the client may still send. Whatever happens,
+    functions-framework's after-request read finds an empty stream.
+    """
+    declared = request.content_length
+    sock = request.environ.get("gunicorn.socket")
+    sock = sock if isinstance(sock, socket.socket) else None
+    try:
+        if declared is not None and declared > MAX_BODY_BYTES:
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RD)
+            return b"", None
+        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        expected = chunked or bool(declared)  # no timer thread for the usual bodyless GET
+        deadline = _BodyDeadline(sock, timeout) if sock is not None and expected else None
+        try:
+            body = request.stream.read(MAX_BODY_BYTES + 1)
+        except (OSError, ClientDisconnected):
+            body = None
+        finally:
+            if deadline is not None:
+                deadline.finish()
+        complete = body is not None and (declared is None or len(body) >= declared)
+        if not complete and deadline is not None and deadline.expired:
+            return b"", RequestTimeout(f"The body did not arrive within {timeout:g} s.")
+        if body is None or not complete:
+            return b"", BadInput("The body ended before its declared length.")
+        return body, None
+    finally:
+        request.stream = io.BytesIO()
+
+
+def request_path(request: flask.Request) -> str:
+    """The path as sent: WSGI's PATH_INFO, whose bytes travel as Latin-1 text."""
+    raw = request.environ.get("PATH_INFO") or "/"
+    return raw.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
+def query_pairs(request: flask.Request) -> list[tuple[str, str]]:
+    """Every (name, value) of the raw query, decoded as UTF-8 like the other platforms do:
+    Werkzeug's ``args`` keeps an invalid escape such as ``%FF`` as literal text, where
+    they decode it to U+FFFD (which the core then refuses in a name)."""
+    return parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+
+
 def to_core(request: flask.Request) -> tuple[Request, Trace | None]:
     """The platform-neutral request, and the trace its log lines should carry."""
-    body = request.get_data(cache=False)
+    body, error = read_body(request, settings.body_timeout)
     trace = parse_trace(request.headers)
-    request_id = trace.trace_id if trace else request.headers.get("Function-Execution-Id")
     core = Request(
         method=request.method,
-        path=route_path(request.method, request.path, body),
-        query=query_from_pairs(request.args.items(multi=True)),
+        path=route_path(request.method, request_path(request), body),
+        query=query_from_pairs(query_pairs(request)),
         headers=dict(request.headers.items()),
         body=body,
-        request_id=request_id,
+        request_id=trace.trace_id if trace else None,
+        error=error,
     )
     return core, trace
 

@@ -73,6 +73,14 @@ class Ambiguous(CitybriefError):
         self.candidates = candidates
 
 
+class RequestTimeout(CitybriefError):
+    """The request body did not arrive in time (a stalled or trickling client)."""
+
+    status = 408
+    slug = "request-timeout"
+    title = "Request body too slow"
+
+
 class PayloadTooLarge(CitybriefError):
     status = 413
     slug = "payload-too-large"

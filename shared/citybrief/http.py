@@ -5,11 +5,15 @@ routing, validation, limits, CORS, request ids and error mapping live here, once
 platforms answer with the same status, headers and bytes. Choices a client can observe:
 
 * A repeated query parameter: the LAST value wins (``query_from_pairs`` does it).
-* One trailing slash is ignored: ``/brief/`` is ``/brief``.
+* One trailing slash is ignored: ``/brief/`` is ``/brief``; nothing else is rewritten
+  (``//brief`` is no route).
+* ``HEAD`` is answered wherever ``GET`` is, as ``GET`` without the body.
 * Unknown query parameters are ignored (caches and trackers append them); unknown JSON
   fields are a 400, because in a body they are almost always a typo.
 * GET bodies are ignored. POST bodies are at most 16 KiB of UTF-8 JSON: an object with
   unique keys, ``application/json`` or ``application/*+json``.
+* Numbers in the query are JSON numbers (``15``, ``15.0``, ``1.5e2``), read as a body's
+  would be, so both ways in accept the same values (and the OpenAPI schema's).
 * A preflight from an origin not in ``Settings.cors_origins`` gets a 204 without CORS
   headers (the browser then blocks the call), as most servers do, not a 403.
 * JSON is compact (``","``/``":"``), UTF-8 with non-ASCII unescaped, NaN refused.
@@ -58,7 +62,7 @@ JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 PROBLEM_CONTENT_TYPE: Final = "application/problem+json"
 
 # Path -> methods, in the order the Allow header lists them. OPTIONS is implicit on
-# every path. The OpenAPI document is tested against this table.
+# every path, HEAD on every path with GET. The OpenAPI document is tested against this table.
 ROUTES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "/brief": ("GET", "POST"),
@@ -82,8 +86,9 @@ _INTERNAL_DETAIL = "An unexpected error occurred; quote the request id when repo
 _JSON_MEDIA_RE = re.compile(r"application/(?:json|[a-z0-9!#$&^_.-]+\+json)")
 # Printable ASCII without spaces: safe in a header and on a log line.
 _REQUEST_ID_RE = re.compile(r"[\x21-\x7e]{1,200}")
-_QUERY_INT_RE = re.compile(r"[0-9]{1,9}")
-_QUERY_NUMBER_RE = re.compile(r"-?[0-9]{1,9}(?:\.[0-9]{1,9})?")
+# RFC 8259's number grammar: a query number is read exactly as the same body number.
+_JSON_NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_QUERY_NUMBERS = {"sentences": "an integer", "speed_kmh": "a number"}
 
 
 class RouteNotFound(CitybriefError):
@@ -108,6 +113,9 @@ class Request:
 
     ``query`` holds one value per name: for a repeated name adapters pass the last one.
     ``request_id`` is the platform's id when it has one; ``App`` generates one otherwise.
+    ``error`` is set by an adapter that could not read the platform's request (an
+    unreadable event, a body that never arrived): the core answers that problem instead
+    of routing, with the usual request id, CORS headers and log line.
     Header names are lower-cased on construction.
     """
 
@@ -117,6 +125,7 @@ class Request:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes | None = None
     request_id: str | None = None
+    error: CitybriefError | None = None
 
     def __post_init__(self) -> None:
         self.headers = {name.lower(): value for name, value in self.headers.items()}
@@ -183,7 +192,7 @@ class App:
 
     def _handle(self, request: Request, request_id: str) -> Response:
         started = time.perf_counter()
-        path = _normalise_path(request.path)
+        path = normalise_path(request.path)
         try:
             response = self._dispatch(request, path)
         except CitybriefError as err:
@@ -191,6 +200,8 @@ class App:
         except Exception:
             log.exception("unhandled error", extra={"request_id": request_id})
             response = _problem(InternalError(_INTERNAL_DETAIL), path, request_id)
+        if request.method.upper() == "HEAD":
+            response.body = b""
         response.headers["X-Request-Id"] = request_id
         self._add_cors(request, response)
         duration = time.perf_counter() - started
@@ -216,6 +227,8 @@ class App:
         return response
 
     def _dispatch(self, request: Request, path: str) -> Response:
+        if request.error is not None:
+            raise request.error
         methods = ROUTES.get(path)
         if methods is None:
             raise RouteNotFound(
@@ -224,8 +237,10 @@ class App:
         method = request.method.upper()
         if method == "OPTIONS":
             return self._options(request, methods)
+        if method == "HEAD" and "GET" in methods:
+            method = "GET"  # the body is dropped in _handle
         if method not in methods:
-            allow = [*methods, "OPTIONS"]
+            allow = _allow(methods)
             raise MethodNotAllowed(f"This route accepts {', '.join(allow)}.", allow=allow)
         if path == "/health":
             return _json_response(
@@ -257,7 +272,7 @@ class App:
         return self._service
 
     def _options(self, request: Request, methods: tuple[str, ...]) -> Response:
-        headers = {"Allow": ", ".join([*methods, "OPTIONS"])}
+        headers = {"Allow": ", ".join(_allow(methods))}
         requested = request.headers.get("access-control-request-method", "").upper()
         origin = request.headers.get("origin")
         if requested in methods and origin is not None and self._origin_allowed(origin):
@@ -287,6 +302,14 @@ class App:
             response.headers["Access-Control-Expose-Headers"] = "X-Request-Id"
 
 
+def _allow(methods: tuple[str, ...]) -> list[str]:
+    """The Allow header's methods: the route's, HEAD beside GET, and OPTIONS."""
+    allow = [
+        name for method in methods for name in ((method, "HEAD") if method == "GET" else (method,))
+    ]
+    return [*allow, "OPTIONS"]
+
+
 def _json_response(document: Any) -> Response:
     return Response(200, {"Content-Type": JSON_CONTENT_TYPE}, encode_json(document))
 
@@ -305,13 +328,14 @@ def _problem(err: CitybriefError, path: str, request_id: str) -> Response:
     return Response(err.status, headers, body)
 
 
-def _request_id(platform_id: str | None) -> str:
-    if platform_id is not None and _REQUEST_ID_RE.fullmatch(platform_id):
+def _request_id(platform_id: object) -> str:
+    if isinstance(platform_id, str) and _REQUEST_ID_RE.fullmatch(platform_id):
         return platform_id
     return uuid.uuid4().hex
 
 
-def _normalise_path(path: str) -> str:
+def normalise_path(path: str) -> str:
+    """The path the router matches: one trailing slash dropped, nothing else changed."""
     if len(path) > 1 and path.endswith("/"):
         return path[:-1]
     return path or "/"
@@ -346,14 +370,13 @@ def _fields(request: Request, method: str, allowed: frozenset[str]) -> Mapping[s
 
 def _from_query(name: str, value: str) -> Any:
     """Convert query text to the JSON type the shared validators expect."""
-    if name == "sentences":
-        if not _QUERY_INT_RE.fullmatch(value):
-            raise BadInput("sentences must be an integer.")
-        return int(value)
-    if name == "speed_kmh":
-        if not _QUERY_NUMBER_RE.fullmatch(value):
-            raise BadInput("speed_kmh must be a number.")
-        return float(value)
+    if name in _QUERY_NUMBERS:
+        try:
+            if not _JSON_NUMBER_RE.fullmatch(value):
+                raise ValueError(value)
+            return json.loads(value)
+        except ValueError as exc:  # includes integers past Python's digit limit
+            raise BadInput(f"{name} must be {_QUERY_NUMBERS[name]}.") from exc
     if name == "cities":
         return value.split(",")
     return value

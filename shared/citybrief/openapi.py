@@ -16,6 +16,7 @@ from .validation import (
     CITIES_MAX,
     CITIES_MIN,
     CITY_MAX_LENGTH,
+    CITY_PATTERN,
     DEFAULT_LANG,
     LANG_PATTERN,
     SENTENCES_DEFAULT,
@@ -24,12 +25,24 @@ from .validation import (
     SPEED_DEFAULT_KMH,
     SPEED_MAX_KMH,
     SPEED_MIN_KMH,
+    city_pattern,
 )
 
 _SCHEMAS = "#/components/schemas/"
 _RESPONSES = "#/components/responses/"
 
-_CITY = {"type": "string", "minLength": 1, "maxLength": CITY_MAX_LENGTH}
+_CITY = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": CITY_MAX_LENGTH,
+    "pattern": CITY_PATTERN,
+    "description": (
+        "Not blank; no control characters, no U+FFFD (text that was not valid UTF-8) and "
+        "none of # < > [ ] { } |. Surrounding white space is ignored. A name longer than "
+        "255 UTF-8 bytes can be no Wikipedia title: 404 not-found."
+    ),
+    "examples": ["Chicago"],
+}
 _LANG = {"type": "string", "pattern": LANG_PATTERN, "default": DEFAULT_LANG}
 _SENTENCES = {
     "type": "integer",
@@ -49,14 +62,20 @@ _CITIES = {
     "items": _CITY,
     "minItems": CITIES_MIN,
     "maxItems": CITIES_MAX,
-    "description": "Distinct (case-insensitively) city names; blank items are ignored.",
+    "uniqueItems": True,
+    "description": "City names, none sent twice (two spellings of one place: a 0 km leg).",
+    "examples": [["Chicago", "Toronto"]],
 }
+
+# In the query the list is split on ",", so no item can hold one.
+_QUERY_CITIES = {**_CITIES, "items": {**_CITY, "pattern": city_pattern(",")}}
 
 # status -> (component name, description); every problem the API can answer.
 _PROBLEMS = {
     "400": ("BadRequest", "Invalid input: the detail names the field."),
     "404": ("NotFound", "No such city (type .../not-found) or no such route (.../no-such-route)."),
     "405": ("MethodNotAllowed", "Method not allowed on this path; see the Allow header."),
+    "408": ("RequestTimeout", "The request body did not arrive in time."),
     "409": ("Ambiguous", "The name matches several pages; see candidates."),
     "413": ("PayloadTooLarge", "The body exceeds 16384 bytes."),
     "415": ("UnsupportedMediaType", "The body is not application/json (UTF-8)."),
@@ -65,7 +84,7 @@ _PROBLEMS = {
     "504": ("UpstreamTimeout", "Wikipedia did not answer in time."),
 }
 _SERVICE_PROBLEMS = ("400", "404", "409", "500", "502", "504")
-_BODY_PROBLEMS = ("413", "415")
+_BODY_PROBLEMS = ("408", "413", "415")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -291,7 +310,11 @@ def _build() -> dict[str, Any]:
         "Comparison",
         _SERVICE_PROBLEMS,
         parameters=[
-            {**_query("cities", _CITIES, required=True), "style": "form", "explode": False},
+            {
+                **_query("cities", _QUERY_CITIES, required=True),
+                "style": "form",
+                "explode": False,
+            },
             _query("speed_kmh", _SPEED),
             lang,
         ],
@@ -318,9 +341,11 @@ def _build() -> dict[str, Any]:
             "summary": "Logistics briefs of cities from Wikipedia.",
             "description": (
                 "The same API on AWS Lambda, Google Cloud Functions and Azure Functions. "
-                "Every path also answers OPTIONS (CORS preflight); any other method gets "
+                "Every path also answers OPTIONS (CORS preflight), and HEAD wherever it "
+                "answers GET (the same answer without the body); any other method gets "
                 "405 with an Allow header, an unknown path 404 (.../no-such-route). "
-                "A repeated query parameter: the last value wins. Unknown query "
+                "A repeated query parameter: the last value wins; query numbers are "
+                "JSON numbers (15, 15.0, 1.5e2). Unknown query "
                 "parameters are ignored; unknown JSON fields are rejected. Text content is "
                 "from Wikipedia under CC BY-SA 4.0."
             ),

@@ -70,6 +70,9 @@ class Settings:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     platform: str = "local"
     log_level: str = "INFO"
+    # GCP only: seconds a request body may take to arrive (gunicorn hands the function a
+    # socket; API Gateway and the Azure host buffer bodies before the function runs).
+    body_timeout: float = 10.0
     # Azure only: the host's key check on /brief and /compare (health/openapi stay open).
     auth_level: str = "function"
     # GCP batch path only: the Firestore collection the Pub/Sub function writes briefs to.
@@ -104,6 +107,7 @@ class Settings:
             cors_origins=_list(env, "CITYBRIEF_CORS_ORIGINS"),
             platform=defaults.get("platform", base.platform),
             log_level=(env.get("CITYBRIEF_LOG_LEVEL") or base.log_level).upper(),
+            body_timeout=_float(env, "CITYBRIEF_BODY_TIMEOUT", base.body_timeout),
             auth_level=_auth_level(env, base.auth_level),
             briefs_collection=env.get("CITYBRIEF_BRIEFS_COLLECTION") or base.briefs_collection,
             queue_name=env.get("CITYBRIEF_QUEUE_NAME") or None,

@@ -30,9 +30,30 @@ DEFAULT_LANG = "en"
 LANG_PATTERN = r"^[a-z]{2,8}(?:-[a-z0-9]{2,10}){0,2}$"
 _LANG_RE = re.compile(LANG_PATTERN)
 
-# Cc: control characters (newlines, NUL, ESC); Cs: lone surrogates JSON can smuggle in
-# and UTF-8 cannot encode.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs"})
+# A city name as sent: at least one character that is not white space, and none of
+#   - Cc, control characters (newlines, NUL, ESC);
+#   - U+FFFD, the mark a decoder leaves for bytes that were not UTF-8 (MediaWiki refuses
+#     it too), and lone surrogates, which JSON escapes can smuggle in and UTF-8 cannot
+#     encode (no JSON Schema engine can hold them in a string, so the pattern omits them);
+#   - # < > [ ] { } |, which MediaWiki forbids in titles ("|" would also split one title
+#     into several).
+# "White space" is what str.strip() removes (controls aside). Written with explicit classes
+# and an end-of-input lookahead so it means the same in Python and in ECMA-262, the
+# dialect of JSON Schema's "pattern": the OpenAPI document states this very string.
+_CITY_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\ufffd#<>\[\]{}|"
+_CITY_SPACE = r"\x20\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def city_pattern(also_forbidden: str = "") -> str:
+    """The city rule as a pattern; ``also_forbidden`` adds characters (the query's
+    ``cities`` list is split on "," so its items cannot hold one)."""
+    forbidden = _CITY_FORBIDDEN + re.escape(also_forbidden)
+    return rf"^[{_CITY_SPACE}]*[^{_CITY_SPACE}{forbidden}][^{forbidden}]*(?![\s\S])"
+
+
+CITY_PATTERN = city_pattern()
+_CITY_RE = re.compile(CITY_PATTERN)
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
 def validate_lang(value: object, field: str = "lang") -> str:
@@ -47,21 +68,26 @@ def validate_lang(value: object, field: str = "lang") -> str:
 
 
 def validate_city(value: object, field: str = "city") -> str:
-    """A city name, trimmed and NFC-normalised (as MediaWiki stores titles)."""
+    """A city name, trimmed and NFC-normalised (as MediaWiki stores titles).
+
+    The limits apply to the name as sent, as the OpenAPI schema states them.
+    """
     if not isinstance(value, str):
         raise BadInput(f"{field} must be a string.")
-    name = unicodedata.normalize("NFC", value.strip())
-    if not 1 <= len(name) <= CITY_MAX_LENGTH:
+    if not 1 <= len(value) <= CITY_MAX_LENGTH:
+        raise BadInput(f"{field} must be 1 to {CITY_MAX_LENGTH} characters long.")
+    if not _CITY_RE.match(value) or _SURROGATE_RE.search(value):
         raise BadInput(
-            f"{field} must be 1 to {CITY_MAX_LENGTH} characters long after trimming whitespace."
+            f"{field} must name a place: not blank, valid UTF-8, no control characters "
+            "and none of # < > [ ] { } |."
         )
-    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in name):
-        raise BadInput(f"{field} must not contain control characters.")
-    return name
+    return unicodedata.normalize("NFC", value.strip())
 
 
 def validate_sentences(value: object) -> int:
-    """How many summary sentences; a JSON integer, never a boolean or 5.0."""
+    """How many summary sentences: an integral JSON number (5 or 5.0), never a boolean."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadInput("sentences must be an integer.")
     if not SENTENCES_MIN <= value <= SENTENCES_MAX:
@@ -79,20 +105,19 @@ def validate_speed(value: object) -> float:
 
 
 def validate_cities(value: object) -> list[str]:
-    """2-10 distinct city names; blank items are dropped (so "a,,b," is two cities)."""
+    """2-10 city names, none sent twice.
+
+    "Twice" means the same string, as JSON Schema's ``uniqueItems`` compares them: two
+    spellings of one place ("Paris", "paris") are two items, and their leg is 0 km.
+    """
     if not isinstance(value, list):
         raise BadInput("cities must be a list of city names.")
-    cities: list[str] = []
-    seen: set[str] = set()
-    for index, item in enumerate(value):
-        if isinstance(item, str) and not item.strip():
-            continue
-        name = validate_city(item, field=f"cities[{index}]")
-        key = name.casefold()
-        if key in seen:
-            raise BadInput(f"cities[{index}] repeats an earlier city; each city may appear once.")
-        seen.add(key)
-        cities.append(name)
-    if not CITIES_MIN <= len(cities) <= CITIES_MAX:
+    if not CITIES_MIN <= len(value) <= CITIES_MAX:
         raise BadInput(f"cities must name between {CITIES_MIN} and {CITIES_MAX} cities.")
+    cities: list[str] = []
+    for index, item in enumerate(value):
+        name = validate_city(item, field=f"cities[{index}]")
+        if item in value[:index]:
+            raise BadInput(f"cities[{index}] repeats an earlier city; each city may appear once.")
+        cities.append(name)
     return cities

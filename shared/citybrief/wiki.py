@@ -75,8 +75,12 @@ def _clean_query(query: str) -> str:
     title = query.strip() if isinstance(query, str) else ""
     if not title:
         raise BadInput("Give a city name")
-    if _BAD_TITLE.search(title) or len(title.encode()) > _MAX_TITLE_BYTES:
+    if _BAD_TITLE.search(title):
         raise BadInput(f"{query!r} cannot be a Wikipedia title")
+    # A well-formed name that no article can carry: not found, as the API documents
+    # (JSON Schema cannot state a limit in bytes, so it is no input error).
+    if len(title.encode("utf-8", "surrogatepass")) > _MAX_TITLE_BYTES:
+        raise NotFound(f"No Wikipedia article for {query[:60]!r}...: titles are at most 255 bytes")
     return title
 
 

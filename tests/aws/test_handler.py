@@ -167,9 +167,8 @@ def test_alb_multi_value_mode_answers_with_multi_value_headers(lam: ModuleType) 
     # THEN the response uses multiValueHeaders only, each a list
     assert "headers" not in result
     assert result["multiValueHeaders"]["Content-Type"] == ["application/json; charset=utf-8"]
-    assert result["multiValueHeaders"]["X-Request-Id"] == [
-        event["multiValueHeaders"]["x-amzn-trace-id"][0]
-    ]
+    trace_header = event["multiValueHeaders"]["x-amzn-trace-id"][0]
+    assert result["multiValueHeaders"]["X-Request-Id"] == [trace_header.removeprefix("Root=")]
     assert json.loads(result["body"])["title"] == "Chicago"
 
 
@@ -320,3 +319,138 @@ def test_cold_start_flag_is_true_only_on_the_first_invocation(
     # THEN only the first one's log line says cold_start
     access = [r for r in log_records(capsys.readouterr().out) if r.get("http_path") == "/health"]
     assert [r["cold_start"] for r in access] == [True, False]
+
+
+# -- events of the wrong shape ------------------------------------------------------------
+
+
+def _number_header(event: dict[str, Any]) -> None:
+    event["headers"]["content-length"] = 12
+
+
+def _number_trace_id(event: dict[str, Any]) -> None:
+    event["headers"]["x-amzn-trace-id"] = 12345
+
+
+def _number_request_id(event: dict[str, Any]) -> None:
+    event["requestContext"]["requestId"] = 42
+
+
+def _object_body(event: dict[str, Any]) -> None:
+    event["body"] = {"city": "Chicago"}
+
+
+def _text_base64_flag(event: dict[str, Any]) -> None:
+    event["isBase64Encoded"] = "yes"
+
+
+def _multi_value_not_a_list(event: dict[str, Any]) -> None:
+    event["multiValueHeaders"] = {"accept": "*/*"}
+
+
+def _list_request_context(event: dict[str, Any]) -> None:
+    event["requestContext"] = ["elb"]
+    event["httpMethod"] = "GET"
+
+
+@pytest.mark.parametrize(
+    ("builder", "spoil", "field"),
+    [
+        ("http", _number_header, "headers"),
+        ("alb", _number_trace_id, "headers"),
+        ("rest", _object_body, "body"),
+        ("url", _text_base64_flag, "isBase64Encoded"),
+        ("rest", _multi_value_not_a_list, "multiValueHeaders"),
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_a_field_of_the_wrong_type_is_a_problem_with_a_request_id(
+    lam: ModuleType, builder: str, spoil: Any, field: str
+) -> None:
+    # GIVEN an event whose field has a JSON type no front door sends
+    event = BUILDERS[builder](BRIEF_CHICAGO, "front-door-7")
+    spoil(event)
+    # WHEN handled
+    result = invoke(lam, event, request_id="lambda-req-9")
+    # THEN a 400 problem in the proxy shape, naming the field, carrying the request id in
+    #      the header and the body, and no Python exception text
+    reply = reply_from(result)
+    problem = reply.json()
+    assert reply.status == 400
+    assert reply.headers["content-type"] == "application/problem+json"
+    assert problem["type"].endswith("/bad-input")
+    assert field in problem["detail"]
+    assert "Error" not in problem["detail"]
+    assert problem["request_id"] == reply.headers["x-request-id"]
+    assert problem["request_id"] in {"front-door-7", "lambda-req-9"}
+    assert problem["instance"] == "/brief"
+
+
+def test_a_non_string_request_id_falls_back_to_the_invocation_id(lam: ModuleType) -> None:
+    # GIVEN an HTTP API event whose requestId is a number
+    event = http_event(Call("GET", "/health"))
+    _number_request_id(event)
+    # WHEN handled  THEN it is served, under Lambda's own request id
+    reply = reply_from(invoke(lam, event, request_id="lambda-req-3"))
+    assert reply.status == 200
+    assert reply.headers["x-request-id"] == "lambda-req-3"
+
+
+def test_a_request_context_of_the_wrong_type_is_a_clear_error(lam: ModuleType) -> None:
+    # GIVEN an event whose requestContext is a list  WHEN handled
+    document = invoke(lam, _spoiled(load_event("aws/apigw_rest_get"), _list_request_context))
+    # THEN the unrecognised-event problem, with the invocation's request id
+    assert document["error"]["status"] == 400
+    assert document["error"]["request_id"] == "lambda-req-1"
+
+
+def _spoiled(event: dict[str, Any], spoil: Any) -> dict[str, Any]:
+    spoil(event)
+    return event
+
+
+def test_a_deeply_nested_direct_invoke_is_a_problem_not_a_crash(lam: ModuleType) -> None:
+    # GIVEN a direct invoke nested ~1000 levels deep (more than JSON encoding recurses)
+    payload: Any = "Chicago"
+    for _ in range(1000):
+        payload = [payload]
+    # WHEN handled
+    document = invoke(lam, {"city": payload}, request_id="direct-deep")
+    # THEN {"error": problem} with the request id and no exception text
+    problem = document["error"]
+    assert problem["type"].endswith("/bad-input")
+    assert problem["request_id"] == "direct-deep"
+    assert problem["instance"] == "/brief"
+    assert "Recursion" not in problem["detail"]
+
+
+def test_head_answers_like_get_without_a_body(lam: ModuleType) -> None:
+    # GIVEN HEAD /health through an HTTP API  WHEN handled
+    result = invoke(lam, http_event(Call("HEAD", "/health")))
+    # THEN 200, GET's Content-Type, and an empty body
+    assert result["statusCode"] == 200
+    assert result["headers"]["Content-Type"] == "application/json; charset=utf-8"
+    assert result["body"] == ""
+
+
+@pytest.mark.parametrize(
+    ("header", "request_id"),
+    [
+        ("Root=1-5759e988-bd862e3fe1be46a994272793", "1-5759e988-bd862e3fe1be46a994272793"),
+        (
+            "Self=1-67891234-12456789abcdef012345678;Root=1-5759e988-bd862e3fe1be46a994272793",
+            "1-5759e988-bd862e3fe1be46a994272793",
+        ),
+        ("Root=not-a-trace", "lambda-req-5"),
+        ("Root=1-5759e988-bd862e3fe1be46a994272793;Evil=a b", "lambda-req-5"),
+        ("anything I like", "lambda-req-5"),
+    ],
+)
+def test_alb_request_id_is_a_well_formed_trace_root_only(
+    lam: ModuleType, header: str, request_id: str
+) -> None:
+    # GIVEN an ALB event whose X-Amzn-Trace-Id a client may have written
+    event = alb_event(Call("GET", "/health"), header)
+    # WHEN handled  THEN only a well-formed Root becomes the request id
+    reply = reply_from(invoke(lam, event, request_id="lambda-req-5"))
+    assert reply.headers["x-request-id"] == request_id

@@ -240,7 +240,7 @@ def test_wrong_method_is_the_cores_405(invoke: Invoke) -> None:
     response, _ = invoke("brief", "DELETE", f"{API}/brief")
     # THEN 405 with the core's Allow header
     assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, POST, OPTIONS"
+    assert response.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
     assert body(response)["type"] == PROBLEM_BASE + "method-not-allowed"
 
 
@@ -318,3 +318,73 @@ def test_log_records_carry_the_request_id(invoke: Invoke, caplog: pytest.LogCapt
     # THEN every citybrief record carries its request id
     ids = [getattr(r, "request_id", None) for r in caplog.records if r.name.startswith("citybrief")]
     assert ids == [context.invocation_id, "req-1"]
+
+
+@pytest.mark.parametrize(
+    "traceparent",
+    [
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "xx-forged request id with spaces-ab-cd",
+    ],
+)
+def test_a_malformed_traceparent_is_not_the_request_id(azure_app: Any, traceparent: str) -> None:
+    # GIVEN no invocation context and a traceparent that breaks W3C Trace Context syntax
+    request = func.HttpRequest(
+        "GET", f"{API}/health", headers={"traceparent": traceparent}, body=b""
+    )
+    # WHEN it is served
+    response = azure_app.serve(request, None, "/health")
+    # THEN the core makes a fresh id instead of echoing any part of the header
+    assert response.headers["X-Request-Id"] not in traceparent
+    assert len(response.headers["X-Request-Id"]) == 32
+
+
+# -- the anonymous catch-all and keyed routes -------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD", "PUT"])
+@pytest.mark.parametrize("path", ["brief", "compare", "brief/"])
+def test_the_catch_all_never_serves_a_keyed_route(invoke: Invoke, method: str, path: str) -> None:
+    # GIVEN the anonymous catch-all handed a keyed path (a host routing quirk, a variant
+    #       of the path), with a valid request
+    response, _ = invoke(
+        "catch_all",
+        method,
+        f"{API}/{path}?city=Chicago&cities=Chicago,Toronto",
+        params={"city": "Chicago", "cities": "Chicago,Toronto"},
+        route_params={"path": path},
+    )
+    # WHEN it runs  THEN no brief or comparison: the core's 404, as no key was checked
+    assert response.status_code == 404
+    if method != "HEAD":
+        assert body(response)["type"] == PROBLEM_BASE + "no-such-route"
+
+
+def test_the_catch_all_still_takes_the_keyed_routes_preflight(invoke: Invoke) -> None:
+    # GIVEN a browser preflight for /api/brief, which carries no key
+    response, _ = invoke(
+        "catch_all",
+        "OPTIONS",
+        f"{API}/brief",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"},
+        route_params={"path": "brief"},
+    )
+    # WHEN the catch-all runs  THEN the core answers the preflight
+    assert response.status_code == 204
+    assert response.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+@pytest.mark.parametrize("url_path", ["//brief", "/Brief"])
+def test_the_path_is_the_urls_whichever_function_the_host_chose(
+    invoke: Invoke, url_path: str
+) -> None:
+    # GIVEN a URL the host's case-insensitive, slash-folding routing may hand to "brief"
+    response, _ = invoke(
+        "brief", "GET", f"{API}{url_path}?city=Chicago", params={"city": "Chicago"}
+    )
+    # WHEN it runs  THEN the core sees the URL's own path: no such route, as elsewhere
+    assert response.status_code == 404
+    assert body(response)["instance"] == url_path

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from citybrief.errors import PROBLEM_BASE
 
@@ -18,13 +19,27 @@ JSON = {"Content-Type": "application/json"}
 
 @dataclass(frozen=True)
 class Call:
-    """A platform-neutral HTTP request; ``path`` is relative to the platform's base path."""
+    """A platform-neutral HTTP request; ``path`` is relative to the platform's base path.
+
+    ``raw_query`` is a query string sent exactly as written (percent-escapes and all),
+    for bytes ``query`` cannot spell; it replaces ``query`` when given.
+    """
 
     method: str
     path: str
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
+    raw_query: str | None = None
+
+    def query_string(self) -> str:
+        """The query as it travels: ``raw_query``, else ``query`` as UTF-8 escapes."""
+        return self.raw_query if self.raw_query is not None else urlencode(self.query)
+
+    def decoded_query(self) -> dict[str, str]:
+        """The query as a front door that decodes it hands it on (UTF-8, errors replaced,
+        last value winning): API Gateway's query maps, Azure's ``params``."""
+        return dict(parse_qsl(self.query_string(), keep_blank_values=True))
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,22 @@ CASES: list[Case] = [
     Case("invalid-json", Call("POST", "/brief", headers=JSON, body=b"{not json"), 400, "bad-input"),
     Case("not-found", Call("GET", "/brief", {"city": "Qwxzyville Nonexistent"}), 404, "not-found"),
     Case("no-such-route", Call("GET", "/nope"), 404, "no-such-route"),
+    Case("double-slash", Call("GET", "//brief", {"city": "Chicago"}), 404, "no-such-route"),
+    Case(
+        "query-not-utf8",
+        Call("GET", "/brief", raw_query="city=%FFChicago"),
+        400,
+        "bad-input",
+    ),
+    Case(
+        "query-encoded-surrogate",
+        Call("GET", "/brief", raw_query="city=%ED%A0%80"),
+        400,
+        "bad-input",
+    ),
+    Case("city-title-char", Call("GET", "/brief", {"city": "Chicago#Economy"}), 400, "bad-input"),
+    Case("head-health", Call("HEAD", "/health"), 200, check="no-body"),
+    Case("head-bad-input", Call("HEAD", "/brief"), 400, check="no-body"),
     Case("wrong-method", Call("DELETE", "/brief"), 405, "method-not-allowed", check="allow"),
     Case(
         "ambiguous",

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote_plus, urlencode
 
 from citybrief.http import App
 from citybrief.service import BriefService
@@ -102,13 +101,14 @@ def rest_event(call: Call, request_id: str | None = None) -> dict[str, Any]:
     """API Gateway REST proxy integration, payload 1.0, stage ``prod``."""
     event = load_event("aws/apigw_rest_get")
     headers = _merge(event["headers"], call.headers, lower=False)
+    query = call.decoded_query()
     event.update(
         httpMethod=call.method,
         path=call.path,
         resource="/{proxy+}",
         pathParameters={"proxy": call.path.lstrip("/")},
-        queryStringParameters=dict(call.query) or None,
-        multiValueQueryStringParameters={k: [v] for k, v in call.query.items()} or None,
+        queryStringParameters=query or None,
+        multiValueQueryStringParameters={k: [v] for k, v in query.items()} or None,
         headers=headers,
         multiValueHeaders={name: [value] for name, value in headers.items()},
         **_body_fields(call),
@@ -130,8 +130,8 @@ def _v2_event(name: str, call: Call, request_id: str | None) -> dict[str, Any]:
     raw_path = call.path if stage == "$default" else f"/{stage}{call.path}"
     event.update(
         rawPath=raw_path,
-        rawQueryString=urlencode(call.query),
-        queryStringParameters=dict(call.query) or None,
+        rawQueryString=call.query_string(),
+        queryStringParameters=call.decoded_query() or None,
         headers=_merge(event["headers"], call.headers, lower=True),
         **_body_fields(call),
     )
@@ -159,7 +159,8 @@ def alb_event(call: Call, request_id: str | None = None, *, multi: bool = False)
     event = load_event("aws/alb_get")
     trace = request_id or f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]}"
     headers = _merge(event.pop("headers"), {**call.headers, "X-Amzn-Trace-Id": trace}, lower=True)
-    query = {quote_plus(k): quote_plus(v) for k, v in call.query.items()}
+    # The pairs as sent, still escaped (a repeated name: the last one, as ALB's map keeps).
+    query = dict(pair.partition("=")[::2] for pair in call.query_string().split("&") if pair)
     del event["queryStringParameters"]
     if multi:
         event["multiValueHeaders"] = {name: [value] for name, value in headers.items()}

@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlencode
 
 import azure.functions as func
 from azure.functions.http import HttpResponseConverter
@@ -143,12 +142,12 @@ def resolve(
 def azure_request(call: Call, route_params: Mapping[str, str]) -> func.HttpRequest:
     """The request the worker builds: full URL with the raw query, and ``params`` as the
     host fills them (one string per name, empty values dropped)."""
-    query = urlencode(call.query)
+    query = call.query_string()
     return func.HttpRequest(
         call.method,
         BASE_URL + call.path + (f"?{query}" if query else ""),
         headers=dict(call.headers),
-        params={name: value for name, value in call.query.items() if value},
+        params={name: value for name, value in call.decoded_query().items() if value},
         route_params=dict(route_params),
         body=call.body or b"",
     )

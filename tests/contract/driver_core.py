@@ -18,7 +18,7 @@ def core_app(env: dict[str, str], platform: str = "local") -> App:
 
 def send_to(app: App, call: Call) -> Reply:
     response = app.handle(
-        Request(call.method, call.path, dict(call.query), dict(call.headers), call.body)
+        Request(call.method, call.path, call.decoded_query(), dict(call.headers), call.body)
     )
     headers = {name.lower(): value for name, value in response.headers.items()}
     return Reply(response.status, headers, response.body)

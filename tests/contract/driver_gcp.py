@@ -10,7 +10,7 @@ from __future__ import annotations
 import http.client
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from tests.contract.cases import Call, Reply
 from tests.gcp.conftest import start_function_server
@@ -24,8 +24,8 @@ def http_send(base_url: str) -> Callable[[Call], Reply]:
 
     def send(call: Call) -> Reply:
         target = quote(call.path, safe="/")
-        if call.query:
-            target += "?" + urlencode(call.query)  # UTF-8 percent-encoding
+        if call.query_string():
+            target += "?" + call.query_string()  # UTF-8 percent-encoding
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT)
         try:
             # http.client sends Content-Length for a body and no body for None, as-is.

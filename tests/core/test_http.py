@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from citybrief import __version__
-from citybrief.errors import Ambiguous, NotFound, UpstreamError, UpstreamTimeout
+from citybrief.errors import Ambiguous, NotFound, RequestTimeout, UpstreamError, UpstreamTimeout
 from citybrief.http import (
     JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
@@ -214,9 +214,34 @@ VALID = [
         ("compare", ["Lisbon", "Porto"], 80.0, "en"),
     ),
     (
-        "get compare blanks dropped",
-        get("/compare", cities=" Lisbon,, Porto ,", speed_kmh="120.5", lang="pt"),
+        "get compare items trimmed",
+        get("/compare", cities=" Lisbon, Porto ", speed_kmh="120.5", lang="pt"),
         ("compare", ["Lisbon", "Porto"], 120.5, "pt"),
+    ),
+    (
+        "get compare spellings of one place",
+        get("/compare", cities="Lisbon,lisbon"),
+        ("compare", ["Lisbon", "lisbon"], 80.0, "en"),
+    ),
+    (
+        "query numbers are JSON numbers",
+        get("/compare", cities="A,B", speed_kmh="1.25e2"),
+        ("compare", ["A", "B"], 125.0, "en"),
+    ),
+    (
+        "speed with many decimals",
+        get("/compare", cities="A,B", speed_kmh="99.1234567890123"),
+        ("compare", ["A", "B"], 99.1234567890123, "en"),
+    ),
+    (
+        "integral sentences as a float",
+        get("/brief", city="A", sentences="15.0"),
+        ("brief", "A", 15, "en"),
+    ),
+    (
+        "post integral sentences as a float",
+        post("/brief", {"city": "A", "sentences": 15.0}),
+        ("brief", "A", 15, "en"),
     ),
     (
         "speed bounds",
@@ -265,7 +290,20 @@ FAILURES = [
     ("root", get("/"), 404, "no-such-route", "No route"),
     ("double trailing slash", get("/brief//", city="A"), 404, "no-such-route", "No route"),
     ("city missing", get("/brief"), 400, "bad-input", "city is required"),
-    ("city blank", get("/brief", city="   "), 400, "bad-input", "city must be 1 to 200"),
+    ("city blank", get("/brief", city="   "), 400, "bad-input", "city must name a place"),
+    ("city hash", get("/brief", city="Chicago#History"), 400, "bad-input", "# < >"),
+    ("city pipe", get("/brief", city="A|B"), 400, "bad-input", "# < >"),
+    ("city braces", get("/brief", city="{A}"), 400, "bad-input", "# < >"),
+    ("city not UTF-8", get("/brief", city="\ufffdChicago"), 400, "bad-input", "UTF-8"),
+    ("city surrogate", post("/brief", b'{"city":"\\ud800x"}'), 400, "bad-input", "UTF-8"),
+    ("city C1 control", get("/brief", city="A\x85B"), 400, "bad-input", "control"),
+    (
+        "city too long with spaces",
+        get("/brief", city=" " + "x" * 200),
+        400,
+        "bad-input",
+        "city must be 1 to 200",
+    ),
     ("city too long", get("/brief", city="x" * 201), 400, "bad-input", "city must be 1 to 200"),
     ("city control char", get("/brief", city="Lis\x07bon"), 400, "bad-input", "control"),
     ("city newline", get("/brief", city="Lis\nbon"), 400, "bad-input", "control"),
@@ -343,11 +381,13 @@ FAILURES = [
     ("compare missing", get("/compare"), 400, "bad-input", "cities is required"),
     (
         "compare duplicate",
-        get("/compare", cities="Lisbon,lisbon"),
+        get("/compare", cities="Lisbon,Lisbon"),
         400,
         "bad-input",
         "cities[1] repeats",
     ),
+    ("compare blank item", get("/compare", cities="A,,B"), 400, "bad-input", "cities[1]"),
+    ("compare trailing comma", get("/compare", cities="A,B,"), 400, "bad-input", "cities[2]"),
     ("compare bad item", get("/compare", cities="A,B\x00"), 400, "bad-input", "cities[1]"),
     (
         "speed too low",
@@ -472,10 +512,9 @@ FAILURES = [
         Request("DELETE", "/brief"),
         405,
         "method-not-allowed",
-        "GET, POST, OPTIONS",
+        "GET, HEAD, POST, OPTIONS",
     ),
-    ("405 post health", post("/health", {}), 405, "method-not-allowed", "GET, OPTIONS"),
-    ("405 head", Request("HEAD", "/health"), 405, "method-not-allowed", "GET, OPTIONS"),
+    ("405 post health", post("/health", {}), 405, "method-not-allowed", "GET, HEAD, OPTIONS"),
 ]
 
 
@@ -532,9 +571,9 @@ def test_ambiguous_lists_candidates() -> None:
 @pytest.mark.parametrize(
     ("request_", "allow"),
     [
-        (Request("PUT", "/brief"), "GET, POST, OPTIONS"),
-        (Request("DELETE", "/compare/"), "GET, POST, OPTIONS"),
-        (Request("POST", "/openapi.json"), "GET, OPTIONS"),
+        (Request("PUT", "/brief"), "GET, HEAD, POST, OPTIONS"),
+        (Request("DELETE", "/compare/"), "GET, HEAD, POST, OPTIONS"),
+        (Request("POST", "/openapi.json"), "GET, HEAD, OPTIONS"),
     ],
 )
 def test_405_lists_allowed_methods(request_: Request, allow: str) -> None:
@@ -731,7 +770,7 @@ def test_preflight_from_allowed_origin() -> None:
     assert response.status == 204
     assert response.body == b""
     assert "Content-Type" not in response.headers
-    assert response.headers["Allow"] == "GET, POST, OPTIONS"
+    assert response.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
     assert cors_headers(response) == {
         "Access-Control-Allow-Origin": A,
         "Access-Control-Expose-Headers": "X-Request-Id",
@@ -758,14 +797,14 @@ def test_preflight_refused_has_no_preflight_headers(
     assert response.status == 204
     assert "Access-Control-Allow-Methods" not in response.headers
     assert "Access-Control-Max-Age" not in response.headers
-    assert response.headers["Allow"] == "GET, POST, OPTIONS"
+    assert response.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_plain_options_lists_allow() -> None:
     response = make_app().app.handle(Request("OPTIONS", "/health/"))
     assert response.status == 204
     assert response.body == b""
-    assert response.headers["Allow"] == "GET, OPTIONS"
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert cors_headers(response) == {}
 
 
@@ -779,3 +818,43 @@ def test_options_on_unknown_route_is_404() -> None:
 @pytest.mark.parametrize("lang", ["en", "pt", "simple", "be-tarask", "zh-min-nan", "zh-classical"])
 def test_validate_lang_accepts_wikipedia_codes(lang: str) -> None:
     assert validate_lang(lang) == lang
+
+
+# --- HEAD, and requests an adapter could not read ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_", [get("/health"), get("/brief", city="Lisbon"), get("/brief"), get("/nope")]
+)
+def test_head_is_get_without_the_body(request_: Request) -> None:
+    # GIVEN a GET and the same request as HEAD
+    h = make_app()
+    got = h.app.handle(request_)
+    head = h.app.handle(Request("HEAD", request_.path, query=request_.query))
+    # WHEN both are answered  THEN same status and headers (ids aside), and no HEAD body
+    assert got.body
+    assert head.body == b""
+    assert head.status == got.status
+    assert {k: v for k, v in head.headers.items() if k != "X-Request-Id"} == {
+        k: v for k, v in got.headers.items() if k != "X-Request-Id"
+    }
+
+
+def test_an_unreadable_request_is_answered_as_its_error() -> None:
+    # GIVEN a request an adapter could not read, with the platform's id
+    h = make_app()
+    request = Request("POST", "/brief", request_id="plat-1", error=RequestTimeout("Too slow."))
+    # WHEN handled  THEN that problem, with instance, request id and header; no service call
+    response = h.app.handle(request)
+    problem = response.json()
+    assert response.status == 408
+    assert problem["type"].endswith("/request-timeout")
+    assert problem["instance"] == "/brief"
+    assert problem["request_id"] == response.headers["X-Request-Id"] == "plat-1"
+    assert h.service.calls == []
+
+
+@pytest.mark.parametrize("platform_id", [42, ["a"], b"bytes"])
+def test_a_request_id_of_the_wrong_type_is_replaced(platform_id: Any) -> None:
+    response = make_app().app.handle(Request("GET", "/health", request_id=platform_id))
+    assert len(response.headers["X-Request-Id"]) == 32

@@ -8,14 +8,17 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
+from citybrief.errors import BadInput
 from citybrief.http import ROUTES, Request
 from citybrief.openapi import openapi_document
 from citybrief.validation import (
     CITIES_MAX,
     CITY_MAX_LENGTH,
+    CITY_PATTERN,
     LANG_PATTERN,
     SENTENCES_MAX,
     SPEED_MAX_KMH,
+    validate_city,
 )
 
 from .test_http import get, make_app, post
@@ -116,3 +119,36 @@ def test_every_service_operation_documents_the_service_problems(status: str) -> 
 def test_lang_pattern_means_the_same_in_json_schema(value: str, valid: bool) -> None:
     errors = list(jsonschema.Draft202012Validator({"pattern": LANG_PATTERN}).iter_errors(value))
     assert (not errors) is valid
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Chicago",
+        " São Paulo ",
+        "\u3000x",
+        "   ",
+        "",
+        "\ufeff",
+        "a\n",
+        "a\x85b",
+        "Chicago#History",
+        "a|b",
+        "[x]",
+        "\ufffdChicago",
+        "x" * 200,
+        " " + "x" * 200,
+    ],
+)
+def test_city_schema_and_validation_agree(value: str) -> None:
+    # GIVEN a city name  WHEN the documented schema and the validator judge it
+    schema = openapi_document()["components"]["schemas"]["BriefRequest"]["properties"]["city"]
+    valid_by_schema = jsonschema.Draft202012Validator(schema).is_valid(value)
+    try:
+        validate_city(value)
+        valid_by_code = True
+    except BadInput:
+        valid_by_code = False
+    # THEN they agree, and the schema states the code's own pattern
+    assert valid_by_schema is valid_by_code
+    assert schema["pattern"] == CITY_PATTERN

@@ -220,9 +220,20 @@ def test_disambiguation_lists_places_first(client: WikiClient, wiki: FakeWiki) -
     assert _early_threads() == []
 
 
-@pytest.mark.parametrize("query", ["", "   ", "a|b", "Chicago#History", "<script>", "x" * 256])
+@pytest.mark.parametrize("query", ["", "   ", "a|b", "Chicago#History", "<script>"])
 def test_impossible_titles_are_bad_input(client: WikiClient, wiki: FakeWiki, query: str) -> None:
     with pytest.raises(BadInput):
+        client.fetch(query)
+    assert wiki.requests == 0
+
+
+@pytest.mark.parametrize("query", ["x" * 256, "ü" * 128, "🏙" * 64])
+def test_names_over_255_utf8_bytes_are_not_found_without_a_request(
+    client: WikiClient, wiki: FakeWiki, query: str
+) -> None:
+    # GIVEN a well-formed name longer than any MediaWiki title (255 UTF-8 bytes)
+    # WHEN it is fetched  THEN no article can match: not found, and Wikipedia is not asked
+    with pytest.raises(NotFound, match="255 bytes"):
         client.fetch(query)
     assert wiki.requests == 0
 

@@ -138,6 +138,8 @@ def start_function_server(
 
 
 PROJECT = "citybrief-test"
+BODY_TIMEOUT = 1.0
+THREADS = 4
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +150,14 @@ def gcp_server(
     # Imported here: tests.contract.conftest imports the drivers, which import this module.
     from tests.contract.conftest import contract_env
 
-    env = {**contract_env(fake_wiki.api_url), "GOOGLE_CLOUD_PROJECT": PROJECT}
+    env = {
+        **contract_env(fake_wiki.api_url),
+        "GOOGLE_CLOUD_PROJECT": PROJECT,
+        # Short, so the slow-body tests wait one second, not the default ten.
+        "CITYBRIEF_BODY_TIMEOUT": str(BODY_TIMEOUT),
+        # Fewer threads than the tests' stalled clients, so one held thread shows.
+        "THREADS": str(THREADS),
+    }
     log_path = tmp_path_factory.mktemp("gcp") / "functions-framework.log"
     with start_function_server(env, log_path=log_path) as server:
         yield server

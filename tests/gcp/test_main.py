@@ -7,7 +7,11 @@ the request id taken from Cloud Trace headers, and Cloud Logging's JSON on stdou
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import select
+import socket
 import subprocess
 import sys
 import time
@@ -17,7 +21,9 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from tests.gcp.conftest import PROJECT, SOURCE_DIR, FunctionServer
+import pytest
+
+from tests.gcp.conftest import BODY_TIMEOUT, PROJECT, SOURCE_DIR, THREADS, FunctionServer
 
 TRACE_ID = "105445aa7843bc8bf206b12000100000"
 JSON = {"Content-Type": "application/json"}
@@ -119,7 +125,7 @@ def test_no_content_type_is_added_to_a_preflight(gcp_server: FunctionServer) -> 
     # THEN Flask adds no text/html Content-Type of its own
     assert answer.status == 204
     assert "content-type" not in answer.headers
-    assert answer.headers["allow"] == "GET, POST, OPTIONS"
+    assert answer.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_gcloud_functions_call_shape_is_a_brief(gcp_server: FunctionServer) -> None:
@@ -179,12 +185,181 @@ def test_request_id_from_traceparent(gcp_server: FunctionServer) -> None:
     assert answer.headers["x-request-id"] == trace
 
 
-def test_request_id_falls_back_to_the_execution_id(gcp_server: FunctionServer) -> None:
-    # GIVEN no trace header but a Function-Execution-Id
+def test_a_client_cannot_pick_the_request_id_with_function_execution_id(
+    gcp_server: FunctionServer,
+) -> None:
+    # GIVEN no trace header but a client-chosen Function-Execution-Id (functions-framework
+    #       adopts whatever a client sends there)
     # WHEN it is answered
     answer = call(gcp_server, "GET", "/health", headers={"Function-Execution-Id": "exec-42"})
-    # THEN the execution id is the request id
-    assert answer.headers["x-request-id"] == "exec-42"
+    # THEN the request id is one the core made, not the client's
+    assert answer.headers["x-request-id"] != "exec-42"
+    assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["x-request-id"])
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Cloud-Trace-Context": "not-a-trace/1;o=1"},
+        {"X-Cloud-Trace-Context": "0" * 32 + "/1;o=1"},
+        {"X-Cloud-Trace-Context": TRACE_ID + "/1;o=2"},
+        {"traceparent": f"ff-{TRACE_ID}-00f067aa0ba902b7-01"},
+        {"traceparent": f"00-{TRACE_ID}-0000000000000000-01"},
+        {"traceparent": f"00-{TRACE_ID.upper()}-00f067aa0ba902b7-01"},
+        {"traceparent": f"00-{TRACE_ID}-00f067aa0ba902b7-01-extra"},
+        {"traceparent": "00-forged id with spaces-01"},
+    ],
+    ids=lambda h: next(iter(h.values()))[:40],
+)
+def test_malformed_trace_headers_are_not_echoed(
+    gcp_server: FunctionServer, headers: dict[str, str]
+) -> None:
+    # GIVEN a trace header that is not of its standard's syntax
+    # WHEN the request is answered
+    answer = call(gcp_server, "GET", "/health", headers=headers)
+    # THEN the request id is a fresh one, nothing taken from the header
+    assert answer.status == 200
+    assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["x-request-id"])
+    assert answer.headers["x-request-id"] != TRACE_ID
+
+
+# -- the body is bounded before any work (raw sockets: no client library in between) ----
+
+
+def raw_exchange(server: FunctionServer, head: bytes, timeout: float = 10.0) -> bytes:
+    """Send ``head`` (request line, headers, maybe part of a body) and read the answer
+    until the server closes or ``timeout`` passes, never sending anything more."""
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(head)
+        received = b""
+        try:
+            while b"\r\n\r\n" not in received or not _complete(received):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        except TimeoutError:
+            pass
+        return received
+
+
+def _complete(raw: bytes) -> bool:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value)
+    return False
+
+
+def status_and_problem(raw: bytes) -> tuple[int, dict[str, Any]]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 "), raw[:200]
+    return int(head.split()[1]), json.loads(body)
+
+
+def post_head(length: int | None, *, chunked: bool = False) -> bytes:
+    lines = [b"POST /brief HTTP/1.1", b"Host: localhost", b"Content-Type: application/json"]
+    if length is not None:
+        lines.append(b"Content-Length: %d" % length)
+    if chunked:
+        lines.append(b"Transfer-Encoding: chunked")
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+def test_a_huge_declared_body_is_refused_without_being_read(gcp_server: FunctionServer) -> None:
+    # GIVEN a client declaring a 300 MB body and sending none of it
+    started = time.monotonic()
+    # WHEN only the headers reach the function
+    raw = raw_exchange(gcp_server, post_head(300_000_000))
+    # THEN 413 comes back at once: nothing waited for (or read) the body
+    status, problem = status_and_problem(raw)
+    assert status == 413
+    assert problem["type"].endswith("/payload-too-large")
+    assert problem["request_id"]
+    assert time.monotonic() - started < BODY_TIMEOUT
+
+
+def test_stalled_huge_bodies_do_not_hold_the_threads(gcp_server: FunctionServer) -> None:
+    # GIVEN more connections than the server has threads, each declaring a huge body
+    #       and sending nothing more
+    host, port = urllib.parse.urlsplit(gcp_server.url).netloc.split(":")
+    stalled = []
+    try:
+        for _ in range(THREADS * 3):
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            sock.sendall(post_head(999_999_999))
+            stalled.append(sock)
+        # WHEN each is answered and /health is asked for while they stay open
+        for sock in stalled:
+            assert sock.recv(64).startswith(b"HTTP/1.1 413")
+        started = time.monotonic()
+        answer = call(gcp_server, "GET", "/health")
+        # THEN /health answers without waiting for any of them
+        assert answer.status == 200
+        assert time.monotonic() - started < BODY_TIMEOUT
+    finally:
+        for sock in stalled:
+            sock.close()
+
+
+def test_a_chunked_body_over_the_limit_is_refused(gcp_server: FunctionServer) -> None:
+    # GIVEN a chunked body (no declared length) of 64 KiB
+    chunk = b"4000\r\n" + b"x" * 0x4000 + b"\r\n"
+    # WHEN it is sent whole
+    raw = raw_exchange(gcp_server, post_head(None, chunked=True) + chunk * 4 + b"0\r\n\r\n")
+    # THEN the function stopped reading past the limit and answered 413
+    status, problem = status_and_problem(raw)
+    assert status == 413
+    assert problem["type"].endswith("/payload-too-large")
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_stalled_body_is_cut_off_with_408(gcp_server: FunctionServer, chunked: bool) -> None:
+    # GIVEN a small body of which only the first bytes arrive
+    partial = b'{"city"' if not chunked else b'7\r\n{"city"\r\n'
+    head = post_head(None if chunked else 100, chunked=chunked)
+    started = time.monotonic()
+    # WHEN the client then sends nothing more
+    raw = raw_exchange(gcp_server, head + partial, timeout=BODY_TIMEOUT * 10)
+    # THEN after CITYBRIEF_BODY_TIMEOUT the function answers 408 with a request id
+    waited = time.monotonic() - started
+    status, problem = status_and_problem(raw)
+    assert status == 408, problem
+    assert problem["type"].endswith("/request-timeout")
+    assert problem["request_id"]
+    assert BODY_TIMEOUT <= waited < BODY_TIMEOUT * 5
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline(gcp_server: FunctionServer) -> None:
+    # GIVEN a client that keeps sending one byte at a time, never idle for long
+    host, port = urllib.parse.urlsplit(gcp_server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=BODY_TIMEOUT * 10) as sock:
+        sock.sendall(post_head(1000))
+        started = time.monotonic()
+        received = b""
+        # WHEN it trickles for longer than the body timeout (a byte, then a short wait
+        #      for the answer)
+        while time.monotonic() - started < BODY_TIMEOUT * 5 and not received:
+            with contextlib.suppress(OSError):
+                sock.send(b" ")
+            readable, _, _ = select.select([sock], [], [], BODY_TIMEOUT / 10)
+            if readable:
+                received = sock.recv(65536)
+        # THEN the whole body, not each read, was bounded: 408 near the deadline
+        assert received.startswith(b"HTTP/1.1 408"), received[:200]
+        assert time.monotonic() - started < BODY_TIMEOUT * 3
+
+
+def test_head_answers_like_get_without_a_body(gcp_server: FunctionServer) -> None:
+    # GIVEN HEAD /health over a raw socket (so no client library hides a body)
+    raw = raw_exchange(gcp_server, b"HEAD /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 2)
+    # WHEN it is answered  THEN 200 with GET's Content-Type and nothing after the headers
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert b"Content-Type: application/json; charset=utf-8" in head
+    assert body == b""
 
 
 def test_log_lines_are_cloud_logging_json(gcp_server: FunctionServer) -> None:
