@@ -23,7 +23,10 @@
 #   FIRESTORE_LOCATION     location of the (default) Firestore db   [$GCP_REGION]
 #   ALLOW_UNAUTHENTICATED  public HTTP function (true|false)         [false]
 #   MEMORY                 memory per instance                      [1Gi]
-#   TIMEOUT                HTTP request timeout                      [60s]
+#   TIMEOUT                HTTP request timeout, in seconds ("60s")  [60s]
+#   CITYBRIEF_DEADLINE     seconds one request may spend (whole), at
+#                          least DEADLINE_MARGIN (5) below TIMEOUT, so
+#                          a timeout is our 504, not the platform's  [20]
 #   BATCH_TIMEOUT          Pub/Sub event timeout (max 540s)          [300s]
 #   MAX_INSTANCES          cap on instances (cost guard)             [10]
 #   SOURCE_DIR             packaged source directory                 [dist/gcp]
@@ -50,6 +53,9 @@ FIRESTORE_LOCATION="${FIRESTORE_LOCATION:-$GCP_REGION}"
 ALLOW_UNAUTHENTICATED="${ALLOW_UNAUTHENTICATED:-false}"
 MEMORY="${MEMORY:-1Gi}"
 TIMEOUT="${TIMEOUT:-60s}"
+CITYBRIEF_DEADLINE="${CITYBRIEF_DEADLINE:-20}"
+# Seconds left after the deadline for a cold start's imports and for the 504 itself.
+DEADLINE_MARGIN=5
 BATCH_TIMEOUT="${BATCH_TIMEOUT:-300s}"
 MAX_INSTANCES="${MAX_INSTANCES:-10}"
 SOURCE_DIR="${SOURCE_DIR:-dist/gcp}"
@@ -60,6 +66,10 @@ CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
 is_bool "$ALLOW_UNAUTHENTICATED" || die "ALLOW_UNAUTHENTICATED must be true or false"
 is_bool "$DEPLOY_BATCH" || die "DEPLOY_BATCH must be true or false"
 [[ "$MAX_INSTANCES" =~ ^[0-9]+$ ]] || die "MAX_INSTANCES must be a whole number"
+[[ "$TIMEOUT" =~ ^([0-9]+)s?$ ]] || die "TIMEOUT must be whole seconds, e.g. 60s"
+[[ "$CITYBRIEF_DEADLINE" =~ ^[0-9]+$ ]] || die "CITYBRIEF_DEADLINE must be whole seconds"
+((CITYBRIEF_DEADLINE + DEADLINE_MARGIN <= ${TIMEOUT%s})) ||
+    die "CITYBRIEF_DEADLINE ($CITYBRIEF_DEADLINE) must be at least $DEADLINE_MARGIN s below TIMEOUT ($TIMEOUT)"
 
 if [[ "$DRY_RUN" == false ]]; then
     command -v gcloud >/dev/null || die "gcloud not found on PATH"
@@ -86,7 +96,7 @@ ensure() {
 # --set-env-vars takes KEY=VALUE pairs separated by commas; when a value has a comma
 # (CORS origins) switch the separator with gcloud's ^DELIM^ escape (`gcloud topic escaping`).
 env_vars_flag() {
-    local -a pairs=("CITYBRIEF_CONTACT=$CITYBRIEF_CONTACT")
+    local -a pairs=("CITYBRIEF_CONTACT=$CITYBRIEF_CONTACT" "CITYBRIEF_DEADLINE=$CITYBRIEF_DEADLINE")
     local name sep=","
     for name in CITYBRIEF_CORS_ORIGINS CITYBRIEF_CACHE CITYBRIEF_LOG_LEVEL CITYBRIEF_BRIEFS_COLLECTION; do
         if [[ -n "${!name:-}" ]]; then

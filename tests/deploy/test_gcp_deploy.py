@@ -56,7 +56,7 @@ def test_http_function_flags() -> None:
     assert flags["--timeout"] == "45s"
     assert flags["--max-instances"] == "7"
     assert flags["--service-account"] == ENV["RUNTIME_SA"]
-    assert flags["--set-env-vars"] == "CITYBRIEF_CONTACT=ops@example.com"
+    assert flags["--set-env-vars"] == "CITYBRIEF_CONTACT=ops@example.com,CITYBRIEF_DEADLINE=20"
     # private by default
     assert "--no-allow-unauthenticated" in flags
     assert "--allow-unauthenticated" not in flags
@@ -84,7 +84,11 @@ def test_env_vars_with_commas_use_alternate_delimiter() -> None:
     value = flags["--set-env-vars"]
     assert value is not None and value.startswith("^|^")
     pairs = dict(item.split("=", 1) for item in value[3:].split("|"))
-    assert pairs == {"CITYBRIEF_CONTACT": "ops@example.com", "CITYBRIEF_CORS_ORIGINS": origins}
+    assert pairs == {
+        "CITYBRIEF_CONTACT": "ops@example.com",
+        "CITYBRIEF_DEADLINE": "20",
+        "CITYBRIEF_CORS_ORIGINS": origins,
+    }
 
 
 def test_pubsub_path() -> None:
