@@ -177,7 +177,7 @@ def _read_body(response: requests.Response, budget: Budget, read_timeout: float)
         chunks.append(chunk)
     body = b"".join(chunks)
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
-    if encoding == "identity":
+    if encoding == "identity" or not body:
         return body
     if encoding != "gzip":  # we only ever accept gzip
         raise UpstreamError(f"Wikipedia answered in an encoding we did not ask for: {encoding}")

@@ -26,7 +26,7 @@ def test_slow_cities_get_a_504_problem_within_the_deadline(
     short = dataclasses.replace(settings, read_timeout=10.0, deadline=DEADLINE)
     module = aws_handler()
     service = BriefService(short)
-    app = warm(App(lambda: service, short))
+    app = warm(App(lambda: service, short, on_complete=module.record_metrics))
     wiki.latency_ms = LATENCY_MS
     event = http_event(Call("GET", "/compare", {"cities": ",".join(TEN)}))
     started = time.monotonic()

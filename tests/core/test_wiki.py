@@ -411,6 +411,22 @@ def test_bytes_further_apart_than_the_deadline_end_at_the_deadline(
     assert time.monotonic() - started < TRICKLE_BOUND
 
 
+def test_a_body_cut_short_is_retried(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN one answer whose body stops half-way (the server closes the connection while
+    trickling it) WHEN fetching THEN that request is tried again, like a reset connection."""
+    wiki.trickle_seconds = 0.02
+    wiki.fail("trickle", times=1, only={"action": "query"})
+    cut = threading.Timer(0.3, wiki.reset)  # ends the trickle: the body is cut short
+    cut.start()
+    try:
+        fetched = client.fetch("Houston")
+    finally:
+        cut.cancel()
+
+    assert fetched.article.title == "Houston"
+    assert fetched.requests == 3  # the query twice (reset() cleared the server's log), the parse
+
+
 def test_a_request_budget_already_spent_sends_nothing(client: WikiClient, wiki: FakeWiki) -> None:
     """GIVEN a running request budget whose (injected) clock says the time is up WHEN a
     fetch starts inside it THEN it gives up before sending a request: the request's
