@@ -25,7 +25,10 @@
 #   DEPLOY_BATCH           also deploy the Pub/Sub path (true|false) [true]
 #   PUBSUB_TOPIC           topic that triggers the batch function    [citybrief-requests]
 #   MEMORY                 memory per instance                      [1Gi]
-#   TIMEOUT                HTTP request timeout                      [60s]
+#   TIMEOUT                HTTP request timeout, in seconds ("60s")  [60s]
+#   CITYBRIEF_DEADLINE     seconds one request may spend (whole), at
+#                          least DEADLINE_MARGIN (5) below TIMEOUT, so
+#                          a timeout is our 504, not the platform's  [20]
 #   BATCH_TIMEOUT          Pub/Sub event timeout (max 540s)          [300s]
 #   MAX_INSTANCES          cap on instances (cost guard)             [10]
 #   SOURCE_DIR             packaged source directory                 [dist/gcp]
@@ -50,6 +53,9 @@ DEPLOY_BATCH="${DEPLOY_BATCH:-true}"
 PUBSUB_TOPIC="${PUBSUB_TOPIC:-citybrief-requests}"
 MEMORY="${MEMORY:-1Gi}"
 TIMEOUT="${TIMEOUT:-60s}"
+CITYBRIEF_DEADLINE="${CITYBRIEF_DEADLINE:-20}"
+# Seconds left after the deadline for a cold start's imports and for the 504 itself.
+DEADLINE_MARGIN=5
 BATCH_TIMEOUT="${BATCH_TIMEOUT:-300s}"
 MAX_INSTANCES="${MAX_INSTANCES:-10}"
 SOURCE_DIR="${SOURCE_DIR:-dist/gcp}"
@@ -59,6 +65,10 @@ CITYBRIEF_CONTACT="${CITYBRIEF_CONTACT:-https://github.com/citybrief/citybrief}"
 [[ -n "$RUNTIME_SA" ]] || die "RUNTIME_SA (runtime service account e-mail) is required"
 is_bool "$DEPLOY_BATCH" || die "DEPLOY_BATCH must be true or false"
 [[ "$MAX_INSTANCES" =~ ^[0-9]+$ ]] || die "MAX_INSTANCES must be a whole number"
+[[ "$TIMEOUT" =~ ^([0-9]+)s?$ ]] || die "TIMEOUT must be whole seconds, e.g. 60s"
+[[ "$CITYBRIEF_DEADLINE" =~ ^[0-9]+$ ]] || die "CITYBRIEF_DEADLINE must be whole seconds"
+((CITYBRIEF_DEADLINE + DEADLINE_MARGIN <= ${TIMEOUT%s})) ||
+    die "CITYBRIEF_DEADLINE ($CITYBRIEF_DEADLINE) must be at least $DEADLINE_MARGIN s below TIMEOUT ($TIMEOUT)"
 
 if [[ "$DRY_RUN" == false ]]; then
     command -v gcloud >/dev/null || die "gcloud not found on PATH"
@@ -69,7 +79,7 @@ fi
 # --set-env-vars takes KEY=VALUE pairs separated by commas; when a value has a comma
 # (CORS origins) switch the separator with gcloud's ^DELIM^ escape (`gcloud topic escaping`).
 env_vars_flag() {
-    local -a pairs=("CITYBRIEF_CONTACT=$CITYBRIEF_CONTACT")
+    local -a pairs=("CITYBRIEF_CONTACT=$CITYBRIEF_CONTACT" "CITYBRIEF_DEADLINE=$CITYBRIEF_DEADLINE")
     local name sep=","
     for name in CITYBRIEF_CORS_ORIGINS CITYBRIEF_CACHE CITYBRIEF_LOG_LEVEL CITYBRIEF_BRIEFS_COLLECTION; do
         if [[ -n "${!name:-}" ]]; then

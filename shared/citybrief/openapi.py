@@ -81,7 +81,12 @@ _PROBLEMS = {
     "415": ("UnsupportedMediaType", "The body is not application/json (UTF-8)."),
     "500": ("InternalError", "Unexpected failure; quote request_id."),
     "502": ("UpstreamError", "Wikipedia answered badly."),
-    "504": ("UpstreamTimeout", "Wikipedia did not answer in time."),
+    "504": (
+        "UpstreamTimeout",
+        "Wikipedia did not answer within the request's deadline (CITYBRIEF_DEADLINE, 20 s by "
+        "default), which ends before the platform's own timeout. A comparison's cities share "
+        "one deadline and it is all or nothing: no partial result; detail names the city.",
+    ),
 }
 _SERVICE_PROBLEMS = ("400", "404", "409", "500", "502", "504")
 _BODY_PROBLEMS = ("408", "413", "415")

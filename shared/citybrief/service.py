@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from .article import Article
 from .cache import Cache, open_cache
+from .deadline import request_budget
 from .errors import CitybriefError
 from .settings import Settings
 
@@ -177,7 +178,10 @@ class BriefService:
         def one(city: str) -> dict[str, Any]:
             return self._brief(city, 1, lang)
 
-        briefs = _map_in_context(one, cities)
+        # One budget for the request, not one per city: the answer, or our 504, must come
+        # before the platform's own timeout (see README, "Deadlines").
+        with request_budget(self.settings.deadline):
+            briefs = _map_in_context(one, cities)
         points = [
             CityPoint(
                 title=brief["title"],

@@ -62,7 +62,7 @@ class Settings:
     contact: str = DEFAULT_CONTACT
     connect_timeout: float = 3.05
     read_timeout: float = 10.0
-    deadline: float = 20.0
+    deadline: float = 20.0  # one request's budget: a brief, or a whole comparison (deadline.py)
     max_retries: int = 3
     cache: str = "memory"
     cache_ttl: float = 86400.0

@@ -7,26 +7,32 @@ elsewhere the early parse is wasted, which costs one request more than a sequent
 client: a disambiguation page costs 3 (query, wasted parse, links), a search 5 (query,
 wasted parse, search, then query and parse together again).
 
-Every request shares one deadline, so retries of 429/5xx/maxlag/connection failures can
-never make a brief slower than ``Settings.deadline``.
+Every request shares one deadline (the running request's budget, see ``deadline``), so
+neither retries of 429/5xx/maxlag/connection failures nor an answer whose body trickles
+in can make a brief slower than ``Settings.deadline``: bodies are read against the
+clock, each read waiting at most for the time left.
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import random
 import re
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple, Protocol
 
 import requests
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from .article import Article, Coordinates
+from .deadline import Budget, budget_for
 from .errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
 from .settings import Settings
 from .validation import validate_lang
@@ -46,6 +52,8 @@ _INFOBOX_OPEN = re.compile(r"<table\b[^>]*\bclass=\"[^\"]*\binfobox\b[^\"]*\"[^>
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _SECTION0 = {"action": "parse", "prop": "text", "section": "0", "redirects": "1"}
 _PARSE_ERRORS = ("missingtitle",)  # no such page (or deleted since the query): no infobox
+_READ_CHUNK = 64 * 1024
+_GZIP = zlib.MAX_WBITS | 16  # zlib's window bits for a gzip stream
 
 
 class Fetched(NamedTuple):
@@ -130,18 +138,57 @@ def _plausible(title: str, query: str) -> bool:
 
 
 class _Call:
-    """One ``fetch``: its deadline and the number of HTTP requests spent so far.
+    """One ``fetch``: the budget it spends and the number of HTTP requests spent so far.
 
-    Only the fetch's own thread changes ``requests`` (an early attempt is counted before it
-    is handed to its thread), so the count needs no lock.
+    The budget is the running request's (``compare`` shares one among its cities), else
+    ``deadline`` seconds from now. Only the fetch's own thread changes ``requests`` (an
+    early attempt is counted before it is handed to its thread), so the count needs no lock.
     """
 
     def __init__(self, deadline: float) -> None:
-        self.ends = time.monotonic() + deadline
+        self.budget = budget_for(deadline)
         self.requests = 0
 
     def remaining(self) -> float:
-        return self.ends - time.monotonic()
+        return self.budget.remaining()
+
+
+def _time_left(budget: Budget) -> float:
+    """Seconds left in ``budget``; UpstreamTimeout when there are none."""
+    left = budget.remaining()
+    if left <= 0:
+        raise UpstreamTimeout("Wikipedia did not answer within the deadline")
+    return left
+
+
+def _read_body(response: requests.Response, budget: Budget, read_timeout: float) -> bytes:
+    """The whole body, decoded, or UpstreamTimeout once ``budget`` is spent.
+
+    A read timeout bounds one read, not a body: a server sending a byte a second never
+    trips it. So the socket's timeout is re-armed to the time left before every read, and
+    ``read1`` returns whatever has arrived, letting the clock be checked between reads.
+    """
+    raw = response.raw
+    chunks: list[bytes] = []
+    while True:
+        left = _time_left(budget)
+        connection = raw.connection  # None once the body is complete (back in the pool)
+        if connection is not None and connection.sock is not None:
+            connection.sock.settimeout(min(read_timeout, left))
+        chunk = raw.read1(_READ_CHUNK, decode_content=False)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding == "identity" or not body:
+        return body
+    if encoding != "gzip":  # we only ever accept gzip
+        raise UpstreamError(f"Wikipedia answered in an encoding we did not ask for: {encoding}")
+    try:
+        return zlib.decompress(body, _GZIP)
+    except zlib.error as exc:
+        raise UpstreamError("Wikipedia answered with a broken gzip body") from exc
 
 
 class _Early:
@@ -201,12 +248,19 @@ class WikiClient:
         return session
 
     def _send(
-        self, url: str, params: dict[str, str], timeout: tuple[float, float]
-    ) -> requests.Response:
-        """One GET on a session no other thread is using meanwhile."""
+        self, url: str, params: dict[str, str], budget: Budget
+    ) -> tuple[requests.Response, bytes]:
+        """One GET, body and all, within ``budget``, on a session no other thread is using
+        meanwhile (it goes back once its connection is back in the pool, or closed)."""
         session = self._borrow()
         try:
-            return session.get(url, params=params, timeout=timeout)
+            left = _time_left(budget)
+            timeout = (
+                min(self.settings.connect_timeout, left),
+                min(self.settings.read_timeout, left),
+            )
+            with session.get(url, params=params, timeout=timeout, stream=True) as response:
+                return response, _read_body(response, budget, self.settings.read_timeout)
         finally:
             with self._sessions_lock:
                 self._idle.append(session)
@@ -377,8 +431,8 @@ class WikiClient:
         """Send an API call's first attempt from another thread; ``_get`` can go on from it."""
         url = endpoint_for(self.settings, lang)
         params.update(format="json", formatversion="2", maxlag="5")
-        remaining = self._spend(call)
-        return _Early(lambda: self._attempt(url, params, remaining, allow_errors))
+        self._spend(call)
+        return _Early(lambda: self._attempt(url, params, call.budget, allow_errors))
 
     def _get(
         self,
@@ -397,8 +451,8 @@ class WikiClient:
         outcome = first
         for attempt in range(self.settings.max_retries + 1):
             if attempt or outcome is None:
-                remaining = self._spend(call)
-                outcome = self._attempt(url, params, remaining, allow_errors)
+                self._spend(call)
+                outcome = self._attempt(url, params, call.budget, allow_errors)
             if not isinstance(outcome, _Retry):
                 return outcome
             if attempt == self.settings.max_retries:
@@ -420,29 +474,27 @@ class WikiClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
-    def _spend(call: _Call) -> float:
-        """Count one more request; the time left for it, or UpstreamTimeout when none is."""
-        remaining = call.remaining()
-        if remaining <= 0:
-            raise UpstreamTimeout("Wikipedia did not answer within the deadline")
+    def _spend(call: _Call) -> None:
+        """Count one more request, or raise UpstreamTimeout when no time is left for it."""
+        _time_left(call.budget)
         call.requests += 1
-        return remaining
 
     def _attempt(
-        self, url: str, params: dict[str, str], remaining: float, allow_errors: tuple[str, ...]
+        self, url: str, params: dict[str, str], budget: Budget, allow_errors: tuple[str, ...]
     ) -> dict[str, Any] | _Retry:
         """The JSON body, a ``_Retry`` when trying again may help, or a raised error."""
-        timeout = (
-            min(self.settings.connect_timeout, remaining),
-            min(self.settings.read_timeout, remaining),
-        )
         try:
-            response = self._send(url, params, timeout)
+            response, body = self._send(url, params, budget)
         except requests.exceptions.ConnectTimeout:
             return _Retry("connect timeout")
-        except requests.Timeout as exc:  # a slow answer is not retried: it would be slow again
+        # A slow answer (headers or body) is not retried: it would be slow again.
+        except (requests.Timeout, ReadTimeoutError) as exc:
             raise UpstreamTimeout("Wikipedia did not answer within the deadline") from exc
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+        except (
+            requests.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            ProtocolError,  # the body cut short, read by ``_read_body`` from urllib3 itself
+        ) as exc:
             return _Retry(f"connection failed ({type(exc).__name__})")
         except requests.RequestException as exc:
             raise UpstreamError(f"Wikipedia request failed: {type(exc).__name__}") from exc
@@ -451,7 +503,7 @@ class WikiClient:
         if response.status_code != 200:
             raise UpstreamError(f"Wikipedia answered HTTP {response.status_code}")
         try:
-            data = response.json()
+            data = json.loads(body)
         except ValueError as exc:
             raise UpstreamError("Wikipedia answered with something other than JSON") from exc
         if not isinstance(data, dict):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import requests
+from urllib3.exceptions import ProtocolError
 
 from tests.fakewiki import FakeWiki
 from tests.fakewiki.pages import DEFAULT_DATA
@@ -203,6 +204,45 @@ def test_reset_hang_and_latency(wiki: FakeWiki) -> None:
     started = time.monotonic()
     assert get(wiki, action="query", titles="Munich").status_code == 200
     assert time.monotonic() - started >= 0.2
+
+
+def test_a_fault_can_be_limited_to_some_requests(wiki: FakeWiki) -> None:
+    """GIVEN a fault for parse requests only WHEN a query and a parse arrive THEN only the
+    parse fails, and the fault waits for it however many other requests come first."""
+    wiki.fail("500", times=1, only={"action": "parse"})
+
+    query = get(wiki, action="query", titles="Munich")
+    parse = get(wiki, action="parse", page="Munich", prop="text", section="0")
+    again = get(wiki, action="parse", page="Munich", prop="text", section="0")
+
+    assert (query.status_code, parse.status_code, again.status_code) == (200, 500, 200)
+
+
+def test_trickle_answers_at_once_then_sends_the_body_a_byte_at_a_time(wiki: FakeWiki) -> None:
+    """GIVEN the trickle fault WHEN requesting THEN status and headers come at once, the
+    body's bytes one per ``trickle_seconds`` (so no read timeout fires), and reset() ends it."""
+    wiki.trickle_seconds = 0.05
+    wiki.fail("trickle", times=1)
+    started = time.monotonic()
+
+    with requests.get(
+        wiki.api_url,
+        params={"action": "query", "titles": "Munich", "prop": "extracts", "format": "json"},
+        headers={"User-Agent": UA, "Accept-Encoding": "identity"},  # the JSON's own bytes
+        timeout=0.3,  # longer than the gap between bytes, far shorter than the body
+        stream=True,
+    ) as response:
+        assert response.status_code == 200
+        assert time.monotonic() - started < 0.3
+        length = int(response.headers["Content-Length"])
+        assert length > 1000  # at 0.05 s a byte, more than a minute to send
+        assert response.raw.read(5) == b'{"bat'  # the real answer, begun
+        assert time.monotonic() - started >= 4 * 0.05
+        wiki.reset()  # wakes the handler: it stops and closes the connection
+        with pytest.raises(ProtocolError, match="IncompleteRead"):  # cut short
+            response.raw.read()
+
+    assert time.monotonic() - started < 1.0
 
 
 def test_unknown_fault_is_refused(wiki: FakeWiki) -> None:

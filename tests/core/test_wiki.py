@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from citybrief.deadline import request_budget
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
 from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.settings import Settings
@@ -365,6 +366,90 @@ def test_a_hang_ends_at_the_deadline(settings: Settings, wiki: FakeWiki) -> None
         client.fetch("Atlanta")
     assert time.monotonic() - started < short.deadline + 1.0
     assert _early_threads() == []  # the hung early parse ended at the deadline too
+
+
+TRICKLE_BOUND = 1.0  # a 0.5 s deadline plus slack; a trickled answer takes minutes
+
+
+@pytest.fixture
+def half_second(settings: Settings) -> Iterator[WikiClient]:
+    """A client with a 0.5 s deadline and a read timeout far longer than that."""
+    with WikiClient(dataclasses.replace(settings, read_timeout=10.0, deadline=0.5)) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("query", "only"),
+    [
+        ("Atlanta", {}),  # the query and its early parse, both
+        ("Atlanta", {"action": "query"}),  # the article query alone
+        ("Atlanta", {"action": "parse"}),  # the infobox parse, sent alongside
+        ("chicago il", {"list": "search"}),  # the search behind a missing title
+        ("Springfield", {"generator": "links"}),  # a disambiguation page's candidates
+    ],
+    ids=["both", "query", "parse", "search", "candidates"],
+)
+def test_a_trickling_answer_ends_at_the_deadline(
+    half_second: WikiClient, wiki: FakeWiki, query: str, only: dict[str, str]
+) -> None:
+    """GIVEN a Wikipedia that answers 200 at once, then sends the body a byte every 50 ms
+    (each read gets a byte, so no read timeout ever fires) on one path of a fetch
+    WHEN fetching THEN UpstreamTimeout comes at the 0.5 s deadline, not minutes later,
+    and no thread is left reading."""
+    wiki.trickle_seconds = 0.05
+    wiki.fail("trickle", only=only)
+    started = time.monotonic()
+
+    with pytest.raises(UpstreamTimeout):
+        half_second.fetch(query)
+
+    assert time.monotonic() - started < TRICKLE_BOUND
+    assert _early_threads() == []
+
+
+def test_bytes_further_apart_than_the_deadline_end_at_the_deadline(
+    half_second: WikiClient, wiki: FakeWiki
+) -> None:
+    """GIVEN a body whose bytes come 5 s apart (less than the 10 s read timeout) WHEN
+    fetching with 0.5 s left THEN no read waits past the deadline for the next byte."""
+    wiki.trickle_seconds = 5.0
+    wiki.fail("trickle")
+    started = time.monotonic()
+
+    with pytest.raises(UpstreamTimeout):
+        half_second.fetch("Atlanta")
+
+    assert time.monotonic() - started < TRICKLE_BOUND
+
+
+def test_a_body_cut_short_is_retried(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN one answer whose body stops half-way (the server closes the connection while
+    trickling it) WHEN fetching THEN that request is tried again, like a reset connection."""
+    wiki.trickle_seconds = 0.02
+    wiki.fail("trickle", times=1, only={"action": "query"})
+    cut = threading.Timer(0.3, wiki.reset)  # ends the trickle: the body is cut short
+    cut.start()
+    try:
+        fetched = client.fetch("Houston")
+    finally:
+        cut.cancel()
+
+    assert fetched.article.title == "Houston"
+    assert fetched.requests == 3  # the query twice (reset() cleared the server's log), the parse
+
+
+def test_a_request_budget_already_spent_sends_nothing(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN a running request budget whose (injected) clock says the time is up WHEN a
+    fetch starts inside it THEN it gives up before sending a request: the request's
+    budget, not the fetch's own deadline, is the one spent."""
+    now = [100.0]
+    with request_budget(5.0, clock=lambda: now[0]):
+        now[0] += 5.0
+        with pytest.raises(UpstreamTimeout):
+            client.fetch("Atlanta")
+
+    assert wiki.requests == 0
+    assert client.fetch("Atlanta").article.title == "Atlanta"  # outside it: a budget of its own
 
 
 def test_latency_within_the_deadline_is_fine(client: WikiClient, wiki: FakeWiki) -> None:

@@ -57,7 +57,7 @@ def test_http_function_flags() -> None:
     assert flags["--timeout"] == "45s"
     assert flags["--max-instances"] == "7"
     assert flags["--service-account"] == ENV["RUNTIME_SA"]
-    assert flags["--set-env-vars"] == "CITYBRIEF_CONTACT=ops@example.com"
+    assert flags["--set-env-vars"] == "CITYBRIEF_CONTACT=ops@example.com,CITYBRIEF_DEADLINE=20"
 
 
 def test_deploys_code_only_no_iam_no_project_resources() -> None:
@@ -93,7 +93,11 @@ def test_env_vars_with_commas_use_alternate_delimiter() -> None:
     value = flags["--set-env-vars"]
     assert value is not None and value.startswith("^|^")
     pairs = dict(item.split("=", 1) for item in value[3:].split("|"))
-    assert pairs == {"CITYBRIEF_CONTACT": "ops@example.com", "CITYBRIEF_CORS_ORIGINS": origins}
+    assert pairs == {
+        "CITYBRIEF_CONTACT": "ops@example.com",
+        "CITYBRIEF_DEADLINE": "20",
+        "CITYBRIEF_CORS_ORIGINS": origins,
+    }
 
 
 def test_pubsub_path() -> None:

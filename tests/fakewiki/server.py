@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from .infobox import infobox_html
 from .pages import DEFAULT_DATA, Page, Wiki, load
 
-FAULTS = ("429", "500", "maxlag", "html", "reset", "hang")
+FAULTS = ("429", "500", "maxlag", "html", "reset", "hang", "trickle")
 BLOCKED_UA = (
     "Please set a user-agent and respect our robot policy https://w.wiki/4wJS. "
     "See also https://phabricator.wikimedia.org/T400119.\n"
@@ -52,6 +52,7 @@ class Fault:
     times: int | None  # None: every request until reset()
     retry_after: int
     status: int | None
+    only: dict[str, str]  # applies only to requests with these parameters (all when empty)
 
 
 def normalize(title: str) -> str:
@@ -79,6 +80,7 @@ class FakeWiki(ThreadingHTTPServer):
         self.latency_ms = latency_ms
         self.require_contact = require_contact
         self.hang_seconds = 30.0
+        self.trickle_seconds = 1.0  # between two bytes of a "trickle" answer's body
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._log: list[Logged] = []
@@ -101,23 +103,31 @@ class FakeWiki(ThreadingHTTPServer):
             return list(self._log)
 
     def fail(
-        self, kind: str, times: int | None = None, retry_after: int = 5, status: int | None = None
+        self,
+        kind: str,
+        times: int | None = None,
+        retry_after: int = 5,
+        status: int | None = None,
+        only: dict[str, str] | None = None,
     ) -> None:
         """Make the next ``times`` requests (all, if None) fail with ``kind`` (see FAULTS).
 
         Faults queue in order, so ``fail("429", 1); fail("500", 1)`` fails twice, differently.
+        ``only`` limits the fault to requests carrying those parameters, e.g.
+        ``{"action": "parse"}`` or ``{"list": "search"}``.
         """
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; choose from {FAULTS}")
         with self._lock:
-            self._faults.append(Fault(kind, times, retry_after, status))
+            self._faults.append(Fault(kind, times, retry_after, status, dict(only or {})))
 
     def reset(self) -> None:
-        """Forget requests and faults, drop added latency, wake any hung handler."""
+        """Forget requests and faults, drop added latency, wake any hung or trickling handler."""
         with self._lock:
             self._faults.clear()
             self._log.clear()
             self.latency_ms = 0
+            self.trickle_seconds = 1.0
             self._wake.set()
             self._wake = threading.Event()
 
@@ -135,13 +145,15 @@ class FakeWiki(ThreadingHTTPServer):
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def _record(self, logged: Logged, has_maxlag: bool) -> tuple[Fault | None, threading.Event]:
+    def _record(self, logged: Logged) -> tuple[Fault | None, threading.Event]:
         """Log the request and consume the fault that applies to it, atomically."""
         with self._lock:
             self._log.append(logged)
             for fault in self._faults:
-                if fault.times == 0 or (fault.kind == "maxlag" and not has_maxlag):
+                if fault.times == 0 or (fault.kind == "maxlag" and "maxlag" not in logged.params):
                     continue  # real servers only report lag to clients that ask with maxlag=
+                if any(logged.params.get(name) != value for name, value in fault.only.items()):
+                    continue
                 if fault.times is not None:
                     fault.times -= 1
                 return fault, self._wake
@@ -160,13 +172,11 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         headers = {key.lower(): value for key, value in self.headers.items()}
-        fault, wake = self.server._record(
-            Logged(params, headers, time.monotonic()), "maxlag" in params
-        )
+        fault, wake = self.server._record(Logged(params, headers, time.monotonic()))
         if self.server.latency_ms:
             wake.wait(self.server.latency_ms / 1000)
         try:
-            if fault is not None and self._inject(fault, wake):
+            if fault is not None and self._inject(fault, wake, params):
                 return
             if url.path != "/w/api.php":
                 self._send(404, b"Not Found", "text/plain")
@@ -177,7 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (e.g. timed out); nothing to do
 
-    def _inject(self, fault: Fault, wake: threading.Event) -> bool:
+    def _inject(self, fault: Fault, wake: threading.Event, params: dict[str, str]) -> bool:
         """Act out ``fault``; True when the request is fully handled."""
         if fault.kind == "429":
             body = {"error": {"code": "ratelimited", "info": "Too many requests."}}
@@ -202,18 +212,33 @@ class _Handler(BaseHTTPRequestHandler):
             linger = struct.pack("ii", 1, 0)  # close with RST instead of FIN
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
             self.close_connection = True
+        elif fault.kind == "trickle":  # 200 and the real answer, one byte at a time
+            self._json(200, answer(self.server.wiki, params), trickle=wake)
         else:  # hang: longer than any client timeout, but reset()/stop() end it at once
             wake.wait(self.server.hang_seconds)
             self.close_connection = True
         return True
 
-    def _json(self, status: int, body: Any, extra: dict[str, str] | None = None) -> None:
+    def _json(
+        self,
+        status: int,
+        body: Any,
+        extra: dict[str, str] | None = None,
+        trickle: threading.Event | None = None,
+    ) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
-        self._send(status, data, "application/json; charset=utf-8", extra)
+        self._send(status, data, "application/json; charset=utf-8", extra, trickle)
 
     def _send(
-        self, status: int, data: bytes, ctype: str, extra: dict[str, str] | None = None
+        self,
+        status: int,
+        data: bytes,
+        ctype: str,
+        extra: dict[str, str] | None = None,
+        trickle: threading.Event | None = None,
     ) -> None:
+        """Answer at once, or with ``trickle`` the body one byte per ``trickle_seconds``
+        (every read finds a byte, so no read timeout fires) until the event is set."""
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         if "gzip" in self.headers.get("Accept-Encoding", ""):
@@ -224,7 +249,14 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (extra or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(data)
+        if trickle is None:
+            self.wfile.write(data)
+            return
+        self.close_connection = True  # a reset() mid-body leaves the answer cut short
+        for at in range(len(data)):
+            self.wfile.write(data[at : at + 1])
+            if trickle.wait(self.server.trickle_seconds):
+                return
 
 
 def _has_contact(agent: str) -> bool:
