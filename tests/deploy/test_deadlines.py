@@ -34,19 +34,31 @@ def deadline_of(raw: str) -> float:
     return Settings.from_env({"CITYBRIEF_DEADLINE": raw}).deadline
 
 
-def test_aws_deadline_ends_before_lambda_and_the_http_api() -> None:
+def _aws_functions() -> dict[str, dict[str, Any]]:
     template: dict[str, Any] = cfn_yaml.load(str(ROOT / "aws_lambda" / "template.yaml"))
-    (function,) = [
-        r["Properties"]
-        for r in template["Resources"].values()
+    return {
+        name: r["Properties"]
+        for name, r in template["Resources"].items()
         if r["Type"] == "AWS::Serverless::Function"
-    ]
+    }
+
+
+def test_aws_deadline_ends_before_lambda_and_the_http_api() -> None:
+    function = _aws_functions()["CityBriefFunction"]
     (api,) = [e["Properties"] for e in function["Events"].values() if e["Type"] == "HttpApi"]
     platform = min(float(function["Timeout"]), api["TimeoutInMillis"] / 1000, HTTP_API_MAX)
 
     deadline = deadline_of(function["Environment"]["Variables"]["CITYBRIEF_DEADLINE"])
 
     assert deadline + MARGIN <= platform
+
+
+def test_aws_batch_task_deadline_ends_before_its_lambda() -> None:
+    # GIVEN the batch task (no HTTP API in front: only its own Timeout bounds it)
+    function = _aws_functions()["BatchFunction"]
+    deadline = deadline_of(function["Environment"]["Variables"]["CITYBRIEF_DEADLINE"])
+    # THEN one city's brief ends with time left to write its record
+    assert deadline + MARGIN <= float(function["Timeout"])
 
 
 def _gcp_http_function(**env: str) -> tuple[float, float]:
