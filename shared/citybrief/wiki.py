@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, Protocol
 import requests
 
 from .article import Article, Coordinates
-from .errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from .errors import Ambiguous, BadInput, CitybriefError, NotFound, UpstreamError, UpstreamTimeout
 from .settings import Settings
 from .validation import validate_lang
 
@@ -224,7 +224,11 @@ class WikiClient:
         validate_lang(lang)
         title = _clean_query(query)
         call = _Call(self.settings.deadline)
-        article = self._resolve(call, title, query, lang, searched=False)
+        try:
+            article = self._resolve(call, title, query, lang, searched=False)
+        except CitybriefError as error:
+            error.upstream_requests = call.requests
+            raise
         return Fetched(article, call.requests)
 
     def _resolve(self, call: _Call, title: str, query: str, lang: str, searched: bool) -> Article:
