@@ -17,6 +17,7 @@ import pytest
 
 from citybrief.cache import Cache, MemoryCache, SafeCache, Value, open_cache
 from citybrief.errors import Ambiguous, CitybriefError, NotFound
+from citybrief.http import App, Request
 from citybrief.openapi import openapi_document
 from citybrief.service import BriefService, current_stats
 from citybrief.settings import Settings
@@ -165,6 +166,28 @@ def test_not_found_and_ambiguous_are_remembered_briefly(
     with pytest.raises(error):
         service.brief(city)
     assert wiki.requests == cost
+
+
+def test_a_list_of_places_is_ambiguous_through_the_api(settings: Settings, wiki: FakeWiki) -> None:
+    """GIVEN "Victoria", a "may refer to:" list of places without the disambiguation flag
+    (it even has coordinates) WHEN briefed through the core router THEN the answer is 409
+    ``ambiguous`` with the linked places as candidates, not a brief of an empty summary."""
+    app = App(lambda: BriefService(settings), settings)
+
+    response = app.handle(Request("GET", "/brief", {"city": "Victoria"}))
+
+    problem = response.json()
+    assert response.status == 409
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert problem["type"] == "https://citybrief.dev/problems/ambiguous"
+    assert problem["candidates"][:4] == [
+        "Lake Victoria",
+        "Victoria (state)",
+        "Victoria, British Columbia",
+        "Victoria, Seychelles",
+    ]
+    assert "Queen Victoria" in problem["candidates"]
+    assert wiki.requests == 3
 
 
 def test_negative_cache_ttl_is_a_setting() -> None:
