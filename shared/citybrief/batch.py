@@ -58,9 +58,10 @@ def read_cities(lines: Iterable[str]) -> list[str]:
 def load_done(path: Path) -> set[str]:
     """Keys of the cities ``path`` already answers, after tidying the file for appending.
 
-    A torn last line (the run was killed mid-write) and ``failed`` lines are dropped by
-    rewriting the file atomically; any other unreadable line means this is not our file,
-    and overwriting it would destroy someone's data.
+    A torn last line (the run was killed mid-write: unterminated, an object cut short) and
+    ``failed`` lines are dropped by rewriting the file atomically; any other line that is
+    not a result line means this is not our file, and overwriting it would destroy
+    someone's data.
     """
     if not path.exists():
         return set()
@@ -73,13 +74,13 @@ def load_done(path: Path) -> set[str]:
     done: set[str] = set()
     for number, line in enumerate(lines, 1):
         try:
-            record = json.loads(line)
-            city, status = record["city"], record["status"]
-        except (ValueError, TypeError, KeyError):
-            if number == len(lines):
+            city, status = _result(line)
+        except ValueError as error:
+            last = number == len(lines) and not text.endswith("\n")
+            if last and line.startswith("{") and isinstance(error, json.JSONDecodeError):
                 continue
             raise BadInput(
-                f"{path}:{number} is not a batch result line; refusing to append."
+                f"{path}:{number} is not a batch result line ({error}); refusing to append."
             ) from None
         if status != "failed":
             kept.append(line)
@@ -87,6 +88,19 @@ def load_done(path: Path) -> set[str]:
     if len(kept) != len(lines) or (lines and not text.endswith("\n")):
         _replace(path, "".join(line + "\n" for line in kept))
     return done
+
+
+def _result(line: str) -> tuple[str, str]:
+    """(city, status) of one result line; ValueError says why it is not one."""
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise ValueError(f"a JSON {type(record).__name__}, not an object")
+    city, status = record.get("city"), record.get("status")
+    if not isinstance(city, str):
+        raise ValueError("its city is not a string")
+    if status not in STATUSES:
+        raise ValueError(f"its status is not one of {', '.join(STATUSES)}")
+    return city, status
 
 
 def _replace(path: Path, text: str) -> None:

@@ -15,6 +15,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,11 +23,16 @@ log = logging.getLogger("citybrief.cache")
 
 Value = dict[str, Any]
 
+# Seconds an SQLite connection waits for another process's lock before "locked".
+BUSY_TIMEOUT = 10.0
+WAL_RETRY_PAUSE = 0.01
+
 
 class Cache(Protocol):
     def get(self, key: str) -> Value | None: ...
 
-    def put(self, key: str, value: Value) -> None: ...
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
+        """Store ``value`` for ``ttl`` seconds (the cache's own TTL when None)."""
 
 
 class NullCache:
@@ -35,7 +41,7 @@ class NullCache:
     def get(self, key: str) -> Value | None:
         return None
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         return None
 
 
@@ -46,9 +52,12 @@ class MemoryCache:
     what the next caller gets, and only what every other backend accepts is accepted.
     """
 
-    def __init__(self, ttl: float, max_entries: int = 256) -> None:
+    def __init__(
+        self, ttl: float, max_entries: int = 256, clock: Callable[[], float] | None = None
+    ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
+        self._clock = clock or time.monotonic  # tests pass their own
         self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -58,17 +67,18 @@ class MemoryCache:
             if item is None:
                 return None
             expires, text = item
-            if expires <= time.monotonic():
+            if expires <= self._clock():
                 del self._items[key]
                 return None
             self._items.move_to_end(key)
         value: Value = json.loads(text)
         return value
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         text = json.dumps(value, ensure_ascii=False)
+        expires = self._clock() + (self.ttl if ttl is None else ttl)
         with self._lock:
-            self._items[key] = (time.monotonic() + self.ttl, text)
+            self._items[key] = (expires, text)
             self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)
@@ -77,9 +87,13 @@ class MemoryCache:
 class SqliteCache:
     """Persistent cache for the CLI and local server; one connection per thread.
 
-    WAL lets readers run beside a writer; the schema is created once per process under
-    a lock (concurrent ``CREATE TABLE`` is what makes SQLite report "locked"), and
-    expired rows are pruned then, so the file does not grow without bound.
+    WAL lets readers run beside a writer. Several processes may open a fresh file at once
+    (parallel CLI runs, a batch beside a server), so every connection waits up to
+    ``BUSY_TIMEOUT`` for another's lock; the switch to WAL, which SQLite refuses at once
+    instead of waiting while another connection holds a lock, is retried for as long;
+    and the schema is created (expired rows pruned, so the file does not grow without
+    bound) in a transaction that takes the write lock up front, where waiting works.
+    Each process does this once, under a lock shared by its threads.
     """
 
     def __init__(self, path: str, ttl: float) -> None:
@@ -90,7 +104,7 @@ class SqliteCache:
         self._ready_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10.0)
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
 
     def _prepare(self) -> None:
         with self._ready_lock:
@@ -98,16 +112,18 @@ class SqliteCache:
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._connect()
+            conn.isolation_level = None  # autocommit: the transaction is spelt out below
             try:
-                with conn:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.execute(
-                        "CREATE TABLE IF NOT EXISTS cache "
-                        "(key TEXT PRIMARY KEY, expires REAL NOT NULL, value TEXT NOT NULL)"
-                    )
-                    conn.execute("DELETE FROM cache WHERE expires <= ?", (time.time(),))
+                _use_wal(conn)
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS cache "
+                    "(key TEXT PRIMARY KEY, expires REAL NOT NULL, value TEXT NOT NULL)"
+                )
+                conn.execute("DELETE FROM cache WHERE expires <= ?", (time.time(),))
+                conn.execute("COMMIT")
             finally:
-                conn.close()
+                conn.close()  # after a failure, this rolls the transaction back
             self._ready = True
 
     def _connection(self) -> sqlite3.Connection:
@@ -129,13 +145,29 @@ class SqliteCache:
         value: Value = json.loads(row[1])
         return value
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
+        expires = time.time() + (self.ttl if ttl is None else ttl)
         conn = self._connection()
         with conn:
             conn.execute(
                 "INSERT OR REPLACE INTO cache (key, expires, value) VALUES (?, ?, ?)",
-                (key, time.time() + self.ttl, json.dumps(value, ensure_ascii=False)),
+                (key, expires, json.dumps(value, ensure_ascii=False)),
             )
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (it stays so), retrying while another connection holds a
+    lock: SQLite answers "locked" at once here rather than calling the busy handler."""
+    ends = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= ends:
+                raise
+        time.sleep(WAL_RETRY_PAUSE)
 
 
 class SafeCache:
@@ -152,9 +184,9 @@ class SafeCache:
             log.warning("cache get failed (%s): %s: %s", self.spec, type(exc).__name__, exc)
             return None
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         try:
-            self.inner.put(key, value)
+            self.inner.put(key, value, ttl)
         except Exception as exc:
             log.warning("cache put failed (%s): %s: %s", self.spec, type(exc).__name__, exc)
 

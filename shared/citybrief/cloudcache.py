@@ -40,6 +40,10 @@ def decode(blob: bytes) -> Value:
     return value
 
 
+def _expiry(ttl: float) -> datetime:
+    return datetime.now(UTC) + timedelta(seconds=ttl)
+
+
 def safe_id(key: str) -> str:
     """A fixed-length id that Firestore document ids and Azure RowKeys accept for any key.
 
@@ -79,9 +83,9 @@ class DynamoDbCache:
             return None
         return decode(item["value"]["B"])
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         # Whole seconds: DynamoDB TTL reads epoch seconds; rounding up never expires early.
-        expires_at = math.ceil(time.time() + self.ttl)
+        expires_at = math.ceil(time.time() + (self.ttl if ttl is None else ttl))
         self._client.put_item(
             TableName=self.table,
             Item={
@@ -122,12 +126,12 @@ class FirestoreCache:
             return None
         return decode(data["value"])
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         self._collection.document(safe_id(key)).set(
             {
                 "key": key,
                 "value": encode(value),
-                "expires_at": datetime.now(UTC) + timedelta(seconds=self.ttl),
+                "expires_at": _expiry(self.ttl if ttl is None else ttl),
             },
             retry=self._retry,
             timeout=READ_TIMEOUT,
@@ -174,14 +178,14 @@ class AzureTableCache:
             return None
         return decode(b"".join(entity[f"value_{i}"] for i in range(entity["chunks"])))
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         blob = encode(value)
         pieces = [blob[i : i + self.CHUNK] for i in range(0, len(blob), self.CHUNK)]
         entity: dict[str, Any] = {
             "PartitionKey": self.PARTITION,
             "RowKey": safe_id(key),
             "key": key,
-            "expires_at": datetime.now(UTC) + timedelta(seconds=self.ttl),
+            "expires_at": _expiry(self.ttl if ttl is None else ttl),
             "chunks": len(pieces),
         }
         entity.update({f"value_{i}": piece for i, piece in enumerate(pieces)})

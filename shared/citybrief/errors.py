@@ -18,6 +18,9 @@ class CitybriefError(Exception):
     status: ClassVar[int] = 500
     slug: ClassVar[str] = "internal"
     title: ClassVar[str] = "Internal error"
+    # Wikipedia requests spent before failing (set by the client): for stats, and so that
+    # only answers that cost something are worth caching.
+    upstream_requests: int = 0
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)

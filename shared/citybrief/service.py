@@ -1,10 +1,12 @@
 """brief() and compare(): cache + Wikipedia + analysis glued together.
 
-The cache holds three kinds of entry, all keyed by language and resolved title:
-``alias`` (what a query resolved to), ``article`` (the fetched article, so analysis can
-change without refetching) and ``analysis`` (the computed parts of a brief, so a warm
-brief costs a dictionary lookup, not an NLP pass). ``ANALYSIS_VERSION`` invalidates the
-last kind when the analysis changes.
+The cache holds three kinds of entry, all keyed by language: ``resolved`` (what a query
+resolved to and how, keyed by the title MediaWiki looks up for it; or, for
+``Settings.negative_cache_ttl``, that it found nothing or several pages), ``article``
+(the fetched article by title, so analysis can change without refetching) and
+``analysis`` (the computed parts of a brief, so a warm brief costs a dictionary lookup,
+not an NLP pass). ``ANALYSIS_VERSION`` invalidates the last kind when the analysis
+changes.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import quote
 from .article import Article
 from .cache import Cache, open_cache
 from .deadline import request_budget
-from .errors import CitybriefError
+from .errors import Ambiguous, CitybriefError, NotFound
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -67,8 +69,34 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _alias_key(lang: str, query: str) -> str:
-    return f"alias:{lang}:{' '.join(query.casefold().split())}"
+def _resolved_key(lang: str, query: str) -> str:
+    """Keyed by the title MediaWiki looks up for ``query`` (spaces for underscores, runs
+    of spaces as one, first letter upper), so queries sharing a key resolve alike."""
+    title = " ".join(query.replace("_", " ").split())
+    return f"resolved:{lang}:{title[:1].upper()}{title[1:]}"
+
+
+def _resolved_via(query: str, title: str, via: str) -> str:
+    """How ``query`` reaches ``title``, given how a query with the same key did: a redirect
+    or a search is the key's, but exact or normalized depends on the query's spelling."""
+    if via in ("exact", "normalized"):
+        return "exact" if query.strip() == title else "normalized"
+    return via
+
+
+def _negative(error: NotFound | Ambiguous) -> dict[str, Any]:
+    """A ``resolved`` entry that remembers a not-found or ambiguous answer."""
+    entry: dict[str, Any] = {"error": error.slug, "detail": error.detail}
+    if isinstance(error, Ambiguous):
+        entry["candidates"] = error.candidates
+    return entry
+
+
+def _remembered_error(entry: dict[str, Any]) -> CitybriefError:
+    """The not-found or ambiguous answer a ``resolved`` entry remembers."""
+    if entry["error"] == Ambiguous.slug:
+        return Ambiguous(entry["detail"], entry["candidates"])
+    return NotFound(entry["detail"])
 
 
 def _article_key(lang: str, title: str) -> str:
@@ -113,19 +141,35 @@ class BriefService:
 
     # -- articles -----------------------------------------------------------------
     def article(self, query: str, lang: str) -> Article:
-        """The article for ``query``: from the cache when fresh, else from Wikipedia."""
+        """The article for ``query``: from the cache when fresh, else from Wikipedia.
+
+        How the query resolved is the query's, not the cached article's: "Windy City"
+        reaches Chicago by redirect, "Chicago" exactly, whichever was cached first.
+        """
         stats = current_stats()
-        alias = self.cache.get(_alias_key(lang, query))
-        if alias is not None:
-            cached = self.cache.get(_article_key(lang, alias["title"]))
+        key = _resolved_key(lang, query)
+        resolved = self.cache.get(key)
+        if resolved is not None and "error" in resolved:
+            stats.add(hits=1)
+            raise _remembered_error(resolved)
+        if resolved is not None:
+            cached = self.cache.get(_article_key(lang, resolved["title"]))
             if cached is not None:
                 stats.add(hits=1)
-                return Article.from_dict({**cached, "requested": query})
-        fetched = self.source.fetch(query, lang)
+                via = _resolved_via(query, resolved["title"], resolved["resolved_via"])
+                return Article.from_dict({**cached, "requested": query, "resolved_via": via})
+        try:
+            fetched = self.source.fetch(query, lang)
+        except CitybriefError as error:
+            stats.add(misses=1, requests=error.upstream_requests)
+            # Worth remembering only when it cost requests (a snapshot's answer costs none).
+            if isinstance(error, NotFound | Ambiguous) and error.upstream_requests:
+                self.cache.put(key, _negative(error), self.settings.negative_cache_ttl)
+            raise
         stats.add(misses=1, requests=fetched.requests)
         article = fetched.article
         self.cache.put(_article_key(lang, article.title), article.to_dict())
-        self.cache.put(_alias_key(lang, query), {"title": article.title})
+        self.cache.put(key, {"title": article.title, "resolved_via": article.resolved_via})
         return article
 
     def _analysis(self, article: Article, sentences: int) -> dict[str, Any]:

@@ -66,6 +66,9 @@ class Settings:
     max_retries: int = 3
     cache: str = "memory"
     cache_ttl: float = 86400.0
+    # Not-found and ambiguous answers are remembered briefly: a repeat costs no request,
+    # and a page created or fixed on Wikipedia is seen within minutes.
+    negative_cache_ttl: float = 300.0
     snapshot_dir: str | None = None
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     platform: str = "local"
@@ -103,6 +106,7 @@ class Settings:
             max_retries=_int(env, "CITYBRIEF_MAX_RETRIES", base.max_retries),
             cache=env.get("CITYBRIEF_CACHE") or defaults.get("cache", base.cache),
             cache_ttl=_float(env, "CITYBRIEF_CACHE_TTL", base.cache_ttl),
+            negative_cache_ttl=_float(env, "CITYBRIEF_NEGATIVE_CACHE_TTL", base.negative_cache_ttl),
             snapshot_dir=snapshot,
             cors_origins=_list(env, "CITYBRIEF_CORS_ORIGINS"),
             platform=defaults.get("platform", base.platform),

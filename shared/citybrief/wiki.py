@@ -4,8 +4,9 @@ A normal city costs exactly two requests (query + parse of section 0) and one ro
 the parse is sent for the title as asked, from a second thread, while the query is in
 flight, and MediaWiki follows redirects and normalisation in both. When the query lands
 elsewhere the early parse is wasted, which costs one request more than a sequential
-client: a disambiguation page costs 3 (query, wasted parse, links), a search 5 (query,
-wasted parse, search, then query and parse together again).
+client: a disambiguation page costs 3 (query, wasted parse, links), and so does a page
+shaped like one ("X may refer to:" and a list), a search 5 (query, wasted parse, search,
+then query and parse together again).
 
 Every request shares one deadline (the running request's budget, see ``deadline``), so
 neither retries of 429/5xx/maxlag/connection failures nor an answer whose body trickles
@@ -33,7 +34,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 from .article import Article, Coordinates
 from .deadline import Budget, budget_for
-from .errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from .errors import Ambiguous, BadInput, CitybriefError, NotFound, UpstreamError, UpstreamTimeout
 from .settings import Settings
 from .validation import validate_lang
 
@@ -54,6 +55,14 @@ _SECTION0 = {"action": "parse", "prop": "text", "section": "0", "redirects": "1"
 _PARSE_ERRORS = ("missingtitle",)  # no such page (or deleted since the query): no infobox
 _READ_CHUNK = 64 * 1024
 _GZIP = zlib.MAX_WBITS | 16  # zlib's window bits for a gzip stream
+# The line that opens a list of other pages: "X may refer to:", "X may also refer to:",
+# "X can refer to:", "X is the name of several places:".
+_LIST_INTRO = re.compile(
+    r"\b(?:(?:may|might|can|could)(?:\s+also)?\s+refer\s+to|is\s+the\s+name\s+of)\b.*:$", re.I
+)
+_HEADING = re.compile(r"^=+ .* =+$")  # explaintext's section lines (exsectionformat=wiki)
+_MAX_ENTRY_WORDS = 40  # a list entry is a phrase or a sentence; a longer line is prose
+_PARENTHESIS = re.compile(r"\s*\(.*\)$")
 
 
 class Fetched(NamedTuple):
@@ -126,6 +135,38 @@ def infobox_of(html: str) -> str | None:
     return None  # unbalanced markup: better no infobox than half of one
 
 
+def _listed_entries(extract: str) -> list[str] | None:
+    """The entries of an article that only lists other pages, or None if it has prose.
+
+    Such an article (a disambiguation page without the page property, a set index) opens
+    with a list intro (``_LIST_INTRO``) as one of its lead's first two lines (a short
+    primary topic may come first), and every other line but headings is a short entry.
+    """
+    lines = [line.strip() for line in extract.split("\n") if line.strip()]
+    for index, line in enumerate(lines[:2]):
+        if _HEADING.match(line):
+            return None  # the lead ended before any intro
+        if _LIST_INTRO.search(line):
+            others = lines[:index] + lines[index + 1 :]
+            if any(len(other.split()) > _MAX_ENTRY_WORDS for other in others):
+                return None
+            return [entry for entry in lines[index + 1 :] if not _HEADING.match(entry)]
+    return None
+
+
+def _mostly_links(entries: list[str], title: str, linked: list[str]) -> bool:
+    """Whether two entries in three name a page the article links to: a list of links.
+
+    A link is named by its title or, when that is not the article's own name, by its
+    title without a parenthesised qualifier ("Victoria (state)" shown as "Victoria")."""
+    names = {name.casefold() for name in linked}
+    names |= {_PARENTHESIS.sub("", name).casefold() for name in linked}
+    names.discard(title.casefold())
+    names.discard("")
+    named = sum(any(name in entry.casefold() for name in names) for entry in entries)
+    return 3 * named >= 2 * len(entries)
+
+
 def _plausible(title: str, query: str) -> bool:
     """Whether a search hit names the place asked for ("chicago il" -> "Chicago").
 
@@ -135,6 +176,30 @@ def _plausible(title: str, query: str) -> bool:
     base = re.findall(r"\w+", _QUALIFIER.sub("", title).casefold())
     words = re.findall(r"\w+", query.casefold())
     return bool(base) and words[: len(base)] == base
+
+
+def _linked_titles(links: dict[str, Any]) -> list[str]:
+    """Every title the links were shown as: the pages' own and the redirects to them."""
+    titles = [linked.get("title", "") for linked in links.get("pages", [])]
+    return titles + [redirect.get("from", "") for redirect in links.get("redirects", [])]
+
+
+def _candidates(links: dict[str, Any]) -> list[str]:
+    """Linked articles worth offering: places (with coordinates) first, then the rest;
+    never missing pages or other disambiguation pages."""
+    places: list[str] = []
+    others: list[str] = []
+    for linked in links.get("pages", []):
+        title = linked.get("title", "")
+        if (
+            linked.get("missing")
+            or linked.get("ns", 0) != 0
+            or "disambiguation" in linked.get("pageprops", {})
+            or title.endswith("(disambiguation)")
+        ):
+            continue
+        (places if linked.get("coordinates") else others).append(title)
+    return (places + others)[:_MAX_CANDIDATES]
 
 
 class _Call:
@@ -282,7 +347,11 @@ class WikiClient:
         validate_lang(lang)
         title = _clean_query(query)
         call = _Call(self.settings.deadline)
-        article = self._resolve(call, title, query, lang, searched=False)
+        try:
+            article = self._resolve(call, title, query, lang, searched=False)
+        except CitybriefError as error:
+            error.upstream_requests = call.requests
+            raise
         return Fetched(article, call.requests)
 
     def _resolve(self, call: _Call, title: str, query: str, lang: str, searched: bool) -> Article:
@@ -318,10 +387,12 @@ class WikiClient:
             if not searched:
                 return self._search(call, title, query, lang)
             raise NotFound(f"No Wikipedia article for {query!r}")
-        if "disambiguation" in page.get("pageprops", {}):
-            raise Ambiguous(
-                f"{query!r} may refer to several pages", self._candidates(call, page, lang)
-            )
+        flagged = "disambiguation" in page.get("pageprops", {})
+        entries = None if flagged else _listed_entries(page.get("extract", ""))
+        if flagged or entries is not None:  # unflagged, it must list what it links to
+            links = self._links(call, page, lang)
+            if entries is None or _mostly_links(entries, page["title"], _linked_titles(links)):
+                raise Ambiguous(f"{query!r} may refer to several pages", _candidates(links))
         if searched:
             via = "search"
         elif body.get("redirects"):
@@ -371,8 +442,9 @@ class WikiClient:
         text = data.get("parse", {}).get("text")
         return infobox_of(text) if isinstance(text, str) else None
 
-    def _candidates(self, call: _Call, page: dict[str, Any], lang: str) -> list[str]:
-        """Titles a disambiguation page links to: places (with coordinates) first."""
+    def _links(self, call: _Call, page: dict[str, Any], lang: str) -> dict[str, Any]:
+        """The articles ``page`` links to (redirects followed), each with its coordinates
+        and disambiguation flag: the ``query`` part of one ``generator=links`` call."""
         data = self._get(
             call,
             lang,
@@ -387,19 +459,8 @@ class WikiClient:
             coprimary="primary",
             colimit="max",
         )
-        places: list[str] = []
-        others: list[str] = []
-        for linked in data.get("query", {}).get("pages", []):
-            title = linked.get("title", "")
-            if (
-                linked.get("missing")
-                or linked.get("ns", 0) != 0
-                or "disambiguation" in linked.get("pageprops", {})
-                or title.endswith("(disambiguation)")
-            ):
-                continue
-            (places if linked.get("coordinates") else others).append(title)
-        return (places + others)[:_MAX_CANDIDATES]
+        query: dict[str, Any] = data.get("query", {})
+        return query
 
     def _search(self, call: _Call, title: str, query: str, lang: str) -> Article:
         data = self._get(

@@ -44,7 +44,7 @@ class BrokenCache:
     def get(self, key: str) -> Any:
         raise ConnectionError("cache unreachable")
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, ttl: float | None = None) -> None:
         raise ConnectionError("cache unreachable")
 
 

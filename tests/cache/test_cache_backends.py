@@ -20,7 +20,10 @@ from pathlib import Path
 import pytest
 
 from citybrief.cache import Cache, MemoryCache, SafeCache, Value, open_cache
+from citybrief.service import BriefService
+from citybrief.settings import Settings
 from tests.emulators import azurite_connection_string, free_port
+from tests.fakewiki import FakeWiki
 
 EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
 
@@ -89,12 +92,21 @@ def test_overwrite(make_cache: Make) -> None:
 
 
 def test_entries_expire(make_cache: Make) -> None:
-    """Real time: DynamoDB rounds expiry up to a whole second, hence ttl + 1.1 s."""
-    cache = make_cache(1.0)
-    cache.put("article:en:Lisbon", {"revision": 1})
-    assert cache.get("article:en:Lisbon") == {"revision": 1}
+    """An entry lives for the cache's TTL unless ``put`` gives its own, shorter (a
+    remembered not-found) or longer. Real time: DynamoDB rounds expiry up to a whole
+    second, hence ttl + 1.1 s."""
+    short, long = make_cache(1.0), make_cache(600)
+    short.put("article:en:Cairo", {"revision": 2}, ttl=600)
+    long.put("article:en:Tokyo", {"revision": 3})
+    short.put("article:en:Lisbon", {"revision": 1})
+    assert short.get("article:en:Lisbon") == {"revision": 1}
+    long.put("resolved:en:Qzxqzx", {"error": "not-found"}, ttl=1.0)
+    assert long.get("resolved:en:Qzxqzx") == {"error": "not-found"}
     time.sleep(2.1)
-    assert cache.get("article:en:Lisbon") is None
+    assert short.get("article:en:Lisbon") is None
+    assert short.get("article:en:Cairo") == {"revision": 2}
+    assert long.get("resolved:en:Qzxqzx") is None
+    assert long.get("article:en:Tokyo") == {"revision": 3}
 
 
 def test_written_entries_are_seen_by_another_instance(make_cache: Make) -> None:
@@ -163,6 +175,25 @@ def test_concurrent_writers(make_cache: Make) -> None:
     shared = cache.get("article:en:Shared")
     assert shared is not None
     assert shared == {"thread": shared["thread"], "i": shared["i"], "pad": "x" * 1000}
+
+
+def test_resolved_via_is_the_query_s_after_a_hit(
+    make_cache: Make, settings: Settings, wiki: FakeWiki
+) -> None:
+    """GIVEN Chicago briefed as "Windy City" then as "Chicago" through this backend WHEN
+    both are asked again THEN both are cache hits, each saying how its own query resolved."""
+    service = BriefService(settings, cache=make_cache(600))
+    service.brief("Windy City")
+    service.brief("Chicago")
+    wiki.reset()
+
+    again = [service.brief("Windy City"), service.brief("Chicago")]
+
+    assert wiki.requests == 0
+    assert [(b["title"], b["resolved_via"]) for b in again] == [
+        ("Chicago", "redirect"),
+        ("Chicago", "exact"),
+    ]
 
 
 # --- failures become logged misses through open_cache's SafeCache -----------------------

@@ -240,6 +240,40 @@ def test_refuses_to_append_to_a_foreign_file(
         load_done(out)
 
 
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ('{"city": null, "status": "ok"}', "its city is not a string"),
+        ('{"city": ["Paris", "Lisbon"], "status": "ok"}', "its city is not a string"),
+        ('{"city": 7, "status": "not_found"}', "its city is not a string"),
+        ('{"status": "ok"}', "its city is not a string"),
+        ('{"city": "Paris", "status": "done"}', "its status is not one of"),
+        ('["Paris", "ok"]', "a JSON list, not an object"),
+        ('"Paris"', "a JSON str, not an object"),
+    ],
+)
+@pytest.mark.parametrize("terminated", [True, False])
+def test_refuses_results_whose_lines_have_the_wrong_shape(
+    line: str, why: str, terminated: bool, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """GIVEN a results file whose last line is whole JSON but not a result (a null or list
+    city, an unknown status, not an object) WHEN a batch would append to it THEN it is
+    refused like any foreign file (exit 2, one line saying why), never a crash, and the
+    file is untouched: a complete line is never mistaken for a torn one."""
+    out = tmp_path / "results.jsonl"
+    ok = json.dumps({"city": "Chicago", "status": "ok", "brief": {}})
+    original = f"{ok}\n{line}" + ("\n" if terminated else "")
+    out.write_text(original, encoding="utf-8")
+
+    code, stdout, err = run(capsys, str(city_file(tmp_path, ["Boston"])), "--out", str(out))
+
+    assert (code, stdout) == (2, "")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "results.jsonl:2 is not a batch result line (" in err
+    assert why in err
+    assert out.read_text(encoding="utf-8") == original
+
+
 def test_unreadable_list_or_unwritable_results_are_bad_input(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -129,6 +129,23 @@ def test_ambiguous_name_lists_candidates(capsys: pytest.CaptureFixture[str]) -> 
     assert "Traceback" not in err
 
 
+@pytest.mark.usefixtures("env")
+def test_a_list_of_places_exits_3_with_its_candidates(
+    capsys: pytest.CaptureFixture[str], wiki: FakeWiki
+) -> None:
+    """GIVEN "Victoria", a "may refer to:" list without the disambiguation flag WHEN briefed
+    THEN exit 3 and its linked places as candidates, places first, never a brief."""
+    code, out, err = run(capsys, "brief", "Victoria", "--json")
+
+    first, *candidates = err.splitlines()
+    assert (code, out) == (3, "")
+    assert first.startswith("citybrief: ambiguous city name: ")
+    assert candidates[:2] == ["  - Lake Victoria", "  - Victoria (state)"]
+    assert "  - Victoria, British Columbia" in candidates
+    assert candidates[-1] == "  - Queen Victoria"
+    assert wiki.requests == 3
+
+
 def test_upstream_failure_and_timeout_exit_4(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -124,6 +124,32 @@ def test_disambiguation_links_generator(wiki: FakeWiki) -> None:
     assert by_title["Springfield, Atlantis"]["missing"] is True
 
 
+def test_links_generator_orders_and_filters_like_mediawiki(wiki: FakeWiki) -> None:
+    """GIVEN Victoria's links (a redirect, a red link, a Help page) WHEN generated in
+    namespace 0 THEN the redirect is followed and reported, the Help page is left out,
+    and the missing page comes first, then the rest by title."""
+    query = get(
+        wiki,
+        action="query",
+        titles="Victoria",
+        redirects="1",
+        generator="links",
+        gplnamespace="0",
+        prop="coordinates",
+    ).json()["query"]
+
+    assert [page["title"] for page in query["pages"]] == [
+        "Victoria (film)",
+        "Lake Victoria",
+        "Queen Victoria",
+        "Victoria (state)",
+        "Victoria, British Columbia",
+        "Victoria, Seychelles",
+    ]
+    assert query["pages"][0]["missing"] is True
+    assert query["redirects"] == [{"from": "Victoria, BC", "to": "Victoria, British Columbia"}]
+
+
 def test_parse_section0_gives_infobox_or_missingtitle(wiki: FakeWiki) -> None:
     """GIVEN parse calls WHEN the page exists THEN the infobox HTML comes back,
     and WHEN it does not THEN the missingtitle error does."""

@@ -16,7 +16,8 @@ import jsonschema
 import pytest
 
 from citybrief.cache import Cache, MemoryCache, SafeCache, Value, open_cache
-from citybrief.errors import NotFound
+from citybrief.errors import Ambiguous, CitybriefError, NotFound
+from citybrief.http import App, Request
 from citybrief.openapi import openapi_document
 from citybrief.service import BriefService, current_stats
 from citybrief.settings import Settings
@@ -43,7 +44,7 @@ class BrokenCache:
     def get(self, key: str) -> Value | None:
         raise OSError("disk on fire")
 
-    def put(self, key: str, value: Value) -> None:
+    def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         raise OSError("disk on fire")
 
 
@@ -73,22 +74,145 @@ def test_warm_brief_costs_nothing(settings: Settings, wiki: FakeWiki) -> None:
     assert second == first
 
 
-def test_alias_is_resolved_once(settings: Settings, wiki: FakeWiki) -> None:
-    """GIVEN "chicago il" resolved once (through search) WHEN asked again with other case and
-    spacing THEN the cached alias answers: no second search, no request at all."""
+def test_a_resolution_is_remembered_once(settings: Settings, wiki: FakeWiki) -> None:
+    """GIVEN "chicago il" resolved once (through search) WHEN asked again in a spelling
+    MediaWiki looks up as the same title (first letter, spaces, underscores) THEN the
+    cached resolution answers: no second search, no request at all, still "search"."""
     service = BriefService(settings, cache=MemoryCache(ttl=600))
     first = service.brief("chicago il")
     searches = [r for r in wiki.log if r.params.get("list") == "search"]
     wiki.reset()
 
-    again = service.brief("  Chicago   IL ")
+    again = service.brief("  Chicago_  il ")
 
     assert first["title"] == again["title"] == "Chicago"
-    assert first["resolved_via"] == "search"
+    assert first["resolved_via"] == again["resolved_via"] == "search"
     assert len(searches) == 1
     assert wiki.requests == 0
     assert current_stats().cache_hits == 1
-    assert again["query"] == "  Chicago   IL "
+    assert again["query"] == "  Chicago_  il "
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "vias"),
+    [
+        ("Windy City", "Chicago", ("redirect", "exact")),
+        ("Windy City", "chicago", ("redirect", "normalized")),
+        ("chicago", "Chicago", ("normalized", "exact")),
+        ("Chicago", "chicago", ("exact", "normalized")),
+        ("Chicago", "Windy_City", ("exact", "redirect")),
+    ],
+)
+def test_resolved_via_belongs_to_the_query_not_the_cached_article(
+    first: str, then: str, vias: tuple[str, str], settings: Settings, wiki: FakeWiki
+) -> None:
+    """GIVEN Chicago briefed through two spellings WHEN both are asked again THEN both
+    come from the cache (no request), and each brief says how *its* query reaches the
+    article, exactly as Wikipedia says, not how the cached article was last reached."""
+    service = BriefService(settings, cache=MemoryCache(ttl=600))
+    service.brief(first)
+    service.brief(then)
+    wiki.reset()
+
+    again = [service.brief(first), service.brief(then)]
+
+    assert wiki.requests == 0
+    assert [brief["query"] for brief in again] == [first, then]
+    assert {brief["title"] for brief in again} == {"Chicago"}
+    assert tuple(brief["resolved_via"] for brief in again) == vias
+    with WikiClient(settings) as client:
+        assert vias == tuple(client.fetch(q).article.resolved_via for q in (first, then))
+
+
+class Clock:
+    """A settable monotonic clock, so TTL tests need no sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("city", "error", "cost"),
+    [
+        ("Qzxqzx Nowhere", NotFound, 3),  # missing title + wasted parse, then an empty search
+        ("Springfield", Ambiguous, 3),  # disambiguation + wasted parse, then its links
+    ],
+)
+def test_not_found_and_ambiguous_are_remembered_briefly(
+    city: str, error: type[CitybriefError], cost: int, settings: Settings, wiki: FakeWiki
+) -> None:
+    """GIVEN a name Wikipedia has no single article for, asked once WHEN asked again
+    within negative_cache_ttl THEN the same answer comes from the cache at no request;
+    once that TTL has passed, Wikipedia is asked again (a page may have been created)."""
+    clock = Clock()
+    service = BriefService(settings, cache=MemoryCache(ttl=86400, clock=clock))
+    with pytest.raises(error) as first:
+        service.brief(city)
+    assert wiki.requests == current_stats().upstream_requests == cost
+    wiki.reset()
+
+    clock.now += settings.negative_cache_ttl - 1
+    with pytest.raises(error) as again:
+        service.brief(city)
+
+    assert again.value.problem() == first.value.problem()
+    assert wiki.requests == current_stats().upstream_requests == 0
+    assert current_stats().cache_hits == 1
+
+    clock.now += 1
+    with pytest.raises(error):
+        service.brief(city)
+    assert wiki.requests == cost
+
+
+def test_a_list_of_places_is_ambiguous_through_the_api(settings: Settings, wiki: FakeWiki) -> None:
+    """GIVEN "Victoria", a "may refer to:" list of places without the disambiguation flag
+    (it even has coordinates) WHEN briefed through the core router THEN the answer is 409
+    ``ambiguous`` with the linked places as candidates, not a brief of an empty summary."""
+    app = App(lambda: BriefService(settings), settings)
+
+    response = app.handle(Request("GET", "/brief", {"city": "Victoria"}))
+
+    problem = response.json()
+    assert response.status == 409
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert problem["type"] == "https://citybrief.dev/problems/ambiguous"
+    assert problem["candidates"][:4] == [
+        "Lake Victoria",
+        "Victoria (state)",
+        "Victoria, British Columbia",
+        "Victoria, Seychelles",
+    ]
+    assert "Queen Victoria" in problem["candidates"]
+    assert wiki.requests == 3
+
+
+def test_negative_cache_ttl_is_a_setting() -> None:
+    assert Settings().negative_cache_ttl == 300
+    env = {"CITYBRIEF_NEGATIVE_CACHE_TTL": "60"}
+    assert Settings.from_env(env).negative_cache_ttl == 60
+    with pytest.raises(ValueError, match="CITYBRIEF_NEGATIVE_CACHE_TTL must be positive"):
+        Settings.from_env({"CITYBRIEF_NEGATIVE_CACHE_TTL": "0"})
+
+
+def test_a_snapshot_miss_is_not_remembered(
+    settings: Settings, wiki: FakeWiki, tmp_path: Path
+) -> None:
+    """GIVEN a snapshot without Boston, asked for it (free: no request) WHEN Boston is then
+    recorded THEN the next brief finds it: only answers that cost requests are cached."""
+    service = BriefService(
+        dataclasses.replace(settings, snapshot_dir=str(tmp_path)), cache=MemoryCache(ttl=600)
+    )
+    with pytest.raises(NotFound):
+        service.brief("Boston")
+
+    with WikiClient(settings) as client:
+        record(client.fetch("Boston").article, tmp_path)
+
+    assert service.brief("Boston")["title"] == "Boston"
 
 
 def test_other_sentence_count_reuses_the_article(settings: Settings, wiki: FakeWiki) -> None:

@@ -17,8 +17,20 @@ from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, Upstr
 from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
-from citybrief.wiki import WikiClient, _plausible, endpoint_for, infobox_of
+from citybrief.wiki import (
+    WikiClient,
+    _listed_entries,
+    _mostly_links,
+    _plausible,
+    endpoint_for,
+    infobox_of,
+)
 from tests.fakewiki import FakeWiki, Logged
+from tests.fakewiki.pages import DEFAULT_DATA
+
+from .test_corpus import CITIES
+
+EXTRACTS = DEFAULT_DATA / "extracts"
 
 
 @pytest.fixture
@@ -219,6 +231,84 @@ def test_disambiguation_lists_places_first(client: WikiClient, wiki: FakeWiki) -
     assert caught.value.problem()["candidates"] == caught.value.candidates
     assert wiki.requests == 3  # query + early parse (wasted), then the links
     assert _early_threads() == []
+
+
+VICTORIA_CANDIDATES = [
+    "Lake Victoria",
+    "Victoria (state)",
+    "Victoria, British Columbia",
+    "Victoria, Seychelles",
+    "Queen Victoria",
+]
+
+
+def test_a_list_of_places_without_the_flag_is_ambiguous(client: WikiClient, wiki: FakeWiki) -> None:
+    """GIVEN "Victoria", a set index: "may refer to:" then lines naming its links, no
+    disambiguation page property, one place's coordinates WHEN fetched THEN it is
+    ambiguous, with its linked articles as candidates (places first; the red link and the
+    Help page dropped), at the cost of a disambiguation page."""
+    with pytest.raises(Ambiguous) as caught:
+        client.fetch("Victoria")
+
+    assert caught.value.candidates == VICTORIA_CANDIDATES
+    assert wiki.requests == 3  # query + early parse (wasted), then the links
+    links = [e.params for e in wiki.log if e.params.get("generator") == "links"]
+    assert [(p["titles"], p["gplnamespace"]) for p in links] == [("Victoria", "0")]
+    assert _early_threads() == []
+
+
+@pytest.mark.parametrize(
+    "extract",
+    [
+        "Victoria may refer to:\n\n\n== Places ==\nVictoria (state)\nLake Victoria\n",
+        "Victoria can refer to:\nVictoria (state), in Australia\nLake Victoria, in Africa",
+        "Victoria is the name of several places:\nVictoria (state)\nLake Victoria",
+        "Victoria most commonly refers to Queen Victoria.\nVictoria may also refer to:\n"
+        "Victoria (state)\nLake Victoria",
+        "Victoria may refer to:\n",
+    ],
+)
+def test_list_shaped_extracts(extract: str) -> None:
+    """A lead that opens a list ("may refer to:", "may also refer to:" after a primary
+    topic, "can refer to:", "is the name of ...:") followed only by list lines."""
+    entries = _listed_entries(extract)
+
+    assert entries is not None
+    assert all(entry.startswith(("Victoria (state)", "Lake Victoria")) for entry in entries)
+
+
+PROSE = " ".join(["Victoria grew as a port and a railway town on the coast."] * 5)
+
+
+@pytest.mark.parametrize(
+    "extract",
+    [
+        f"Victoria may refer to:\nVictoria (state)\n\n\n== History ==\n{PROSE}\n",
+        f"{PROSE}\nVictoria may refer to:\nVictoria (state)",
+        "Victoria is a city.\nIt has a port.\nVictoria may refer to:\nVictoria (state)",
+        "== Places ==\nVictoria may refer to:\nVictoria (state)",
+        "Victoria may refer to the state, the lake or the queen.\nVictoria (state)",
+    ],
+)
+def test_extracts_with_prose_are_no_lists(extract: str) -> None:
+    """A paragraph anywhere, an intro too late or not opening a list: an article."""
+    assert _listed_entries(extract) is None
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_no_real_article_is_taken_for_a_list(city: str) -> None:
+    assert _listed_entries((EXTRACTS / f"{city}.txt").read_text(encoding="utf-8")) is None
+
+
+def test_a_list_must_mostly_name_its_links() -> None:
+    """Two entries in three must name a linked title, or that title without its
+    qualifier unless that is the page's own name; otherwise it is no list of links."""
+    entries = ["Victoria (state), in Australia", "Lake Victoria", "Victoria, a film"]
+    linked = ["Victoria (state)", "Lake Victoria", "Victoria (film)", "Help:Disambiguation"]
+
+    assert _mostly_links(entries, "Victoria", linked)
+    assert not _mostly_links(entries, "Victoria", ["Australia", "Africa"])
+    assert not _mostly_links(["Victoria, a city", "Victoria, a lake", "Lake"], "Victoria", linked)
 
 
 @pytest.mark.parametrize("query", ["", "   ", "a|b", "Chicago#History", "<script>"])

@@ -1,7 +1,8 @@
 """The fake wiki's content: the 18 recorded cities plus hand-written fixture pages.
 
 The fixtures cover what the recorded data cannot: redirects, a disambiguation page whose
-links mix places and non-places, unicode titles and a same-named non-place page.
+links mix places and non-places, a list of places without the disambiguation flag (a set
+index), unicode titles and a same-named non-place page.
 """
 
 from __future__ import annotations
@@ -162,6 +163,46 @@ def _fixtures() -> list[Page]:
             description="American rock band",
         ),
         Page("Help:Disambiguation", "Help page.", ns=12),
+        # A set index: lists places like a disambiguation page, but has no such page
+        # property, and carries one place's coordinates. Its lines show a redirect
+        # ("Victoria, BC") and a red link ("Victoria (film)"), as real lists do.
+        Page(
+            "Victoria",
+            "Victoria may refer to:\n\n\n== Places ==\n\n\n=== Australia ===\n"
+            "Victoria (state), a state of Australia\n\n\n=== Canada ===\n"
+            "Victoria, BC, the capital of British Columbia\n\n\n=== Seychelles ===\n"
+            "Victoria, Seychelles, the capital of the Seychelles\n\n\n=== Africa ===\n"
+            "Lake Victoria, the largest lake in Africa\n\n\n== People ==\n"
+            "Queen Victoria (1819–1901), monarch of the United Kingdom\n\n\n"
+            "== Other uses ==\nVictoria (film), a 2015 German film\n\n\n== See also ==\n"
+            "All pages with titles beginning with Victoria\n",
+            lat=48.4284,
+            lon=-123.3656,
+            description="Topics referred to by the same term",
+            links=(
+                "Victoria (state)",
+                "Victoria, BC",
+                "Victoria, Seychelles",
+                "Lake Victoria",
+                "Queen Victoria",
+                "Victoria (film)",
+                "Help:Disambiguation",
+            ),
+        ),
+        Page(
+            "Victoria, British Columbia",
+            "Victoria is the capital city of the Canadian province of British Columbia."
+            + sections.format(name="Victoria"),
+            lat=48.4284,
+            lon=-123.3656,
+            population=91867,
+            timezone="America/Vancouver",
+            description="Capital city of British Columbia, Canada",
+        ),
+        Page("Victoria (state)", "Victoria is a state in southeastern Australia.", -37, 144),
+        Page("Victoria, Seychelles", "Victoria is the capital of the Seychelles.", -4.62, 55.45),
+        Page("Lake Victoria", "Lake Victoria is one of the African Great Lakes.", -1.0, 33.0),
+        Page("Queen Victoria", "Victoria was Queen of the United Kingdom from 1837 to 1901."),
     ]
 
 
@@ -175,6 +216,7 @@ REDIRECTS = {
     "Sao Paulo": "São Paulo",
     "Zurich": "Zürich",
     "Springfield (disambiguation)": "Springfield",
+    "Victoria, BC": "Victoria, British Columbia",
 }
 
 

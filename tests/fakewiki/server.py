@@ -342,18 +342,25 @@ def _query(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:
             redirects.append(redirect)
         resolved.append(title)
     if params.get("generator") == "links":
+        # As prop=links: by namespace then title, gplnamespace honoured, gpllimit at most.
+        # The generated pages come out missing ones first, then the rest in title order.
         limit = _limit(params.get("gpllimit"), 10)
-        linked: list[str] = []
+        wanted = {int(ns) for ns in params.get("gplnamespace", "").split("|") if ns.isdigit()}
+        linked: set[str] = set()
         for title in resolved:
             page = wiki.pages.get(title)
-            linked.extend(page.links if page else ())
-        normalized, redirects, resolved = [], [], []
-        for raw in linked[:limit]:
+            linked.update(page.links if page else ())
+        ordered = sorted(
+            (link for link in linked if not wanted or _namespace(wiki, link) in wanted),
+            key=lambda link: (_namespace(wiki, link), link),
+        )
+        normalized, redirects, generated = [], [], set()
+        for raw in ordered[:limit]:
             title, _, redirect = _resolve(wiki, raw, follow)
             if redirect:
                 redirects.append(redirect)
-            if title not in resolved:
-                resolved.append(title)
+            generated.add(title)
+        resolved = sorted(generated, key=lambda title: (title in wiki.pages, title))
     props = set(params.get("prop", "").split("|")) - {""}
     coords_left = [_limit(params.get("colimit"), 10)]
     pages = [_page(wiki, title, props, params, coords_left) for title in resolved]
@@ -364,6 +371,17 @@ def _query(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:
         query["redirects"] = redirects
     query["pages"] = pages
     return {"batchcomplete": True, "query": query}
+
+
+NAMESPACES = {"Wikipedia": 4, "File": 6, "Template": 10, "Help": 12, "Category": 14}
+
+
+def _namespace(wiki: Wiki, title: str) -> int:
+    page = wiki.pages.get(title)
+    if page is not None:
+        return page.ns
+    prefix, colon, _ = title.partition(":")
+    return NAMESPACES.get(prefix, 0) if colon else 0
 
 
 def _limit(raw: str | None, default: int) -> int:
