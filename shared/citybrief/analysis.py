@@ -399,7 +399,9 @@ def _mode_scores(s: _Sentence) -> dict[str, float]:
     return scores
 
 
-def _sentences(relevant: list[tuple[Section, str, str]]) -> list[_Sentence]:
+def _sentences(
+    relevant: list[tuple[Section, str, str]], title_words: frozenset[str] = frozenset()
+) -> list[_Sentence]:
     """Candidate sentences, each carrying its antecedent when its subject leans on it.
 
     The antecedent is the section's previous sentence (with its own antecedent, up to
@@ -430,7 +432,7 @@ def _sentences(relevant: list[tuple[Section, str, str]]) -> list[_Sentence]:
             s.demerit = 1.5 * min(len(_HISTORY.findall(lower)), 2)
             s.demerit += 1.5 * sum(bool(p.search(lower)) for p in (_PLANNED, _TRIVIA))
             s.parts = len(chain)
-            s.words = frozenset(_content(text))
+            s.words = frozenset(_content(text) - title_words)
             out.append(s)
     return out
 
@@ -464,11 +466,12 @@ def _content(text: str) -> set[str]:
 
 
 def _overlaps(a: _Sentence, b: _Sentence) -> bool:
-    """The same fact twice: shared text, or most content words in common."""
+    """The same fact twice: shared text, or most content words in common (the city's own
+    name is no content: every sentence may name it)."""
     if a.own in b.text or b.own in a.text:
         return True
-    wa, wb = a.words, b.words
-    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.6
+    shared = len(a.words & b.words)
+    return shared >= 3 and shared / min(len(a.words), len(b.words)) > 0.6
 
 
 def _summary(candidates: list[_Sentence], n: int) -> list[str]:
@@ -762,7 +765,9 @@ def _noun_phrases(sentence: str) -> list[str]:
     return out
 
 
-def _key_phrases(candidates: list[_Sentence], title_words: set[str], top: int = 10) -> list[str]:
+def _key_phrases(
+    candidates: list[_Sentence], title_words: frozenset[str], top: int = 10
+) -> list[str]:
     """Names and logistics noun phrases of the analysed text, by salience.
 
     Chosen over TextBlob's noun_phrases (needs NLTK corpora and trains a tagger): a name
@@ -821,8 +826,8 @@ def analyse(
     top-level section) and ``key_phrases`` (up to 10), all from the analysed text only.
     """
     relevant = _relevant(split_sections(extract))
-    candidates = _sentences(relevant)
-    title_words = {w.lower() for w in _WORD.findall(title)}
+    title_words = frozenset(w.lower() for w in _WORD.findall(title))
+    candidates = _sentences(relevant, title_words)
     return {
         "summary": _summary(candidates, sentences),
         "logistics": _logistics(candidates, evidence_per_mode),

@@ -180,7 +180,10 @@ class BriefService:
         from .analysis import analyse
         from .facts import extract_facts
 
-        computed = {**analyse(article.extract, sentences), "facts": extract_facts(article)}
+        computed = {
+            **analyse(article.extract, sentences, title=article.title),
+            "facts": extract_facts(article),
+        }
         self.cache.put(key, computed)
         return computed
 
