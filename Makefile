@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8080
 
-.PHONY: install test lint format run bench bench-quick package quality clean
+.PHONY: install test test-fast lint format run bench bench-quick package quality clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv with the core, every adapter's SDK and the dev tools
 	bash scripts/install_azurite.sh
 
-test: $(STAMP) ## the whole suite (core, contract, adapters, emulators), offline
+test: $(STAMP) ## the whole suite (core, contract, adapters, emulators), offline, on every core
 	bash scripts/install_azurite.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+test-fast: $(STAMP) ## the suite without emulators (no Java, gcloud or Azurite needed)
+	$(BIN)/python -m pytest -n auto -m "not emulator"
 
 lint: $(STAMP) ## ruff + mypy + IaC (cfn-lint, sam validate) + workflows (schema, actionlint, shellcheck)
 	$(BIN)/ruff check .

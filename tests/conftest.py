@@ -8,6 +8,7 @@ import pytest
 
 from citybrief.settings import Settings
 from tests.fakewiki import FakeWiki, serve
+from tests.reference import require
 
 # Emulator fixtures (moto, gcloud emulators, Azurite) and their log-reporting hooks.
 pytest_plugins = ["tests.emulators"]
@@ -16,9 +17,16 @@ pytest_plugins = ["tests.emulators"]
 @pytest.fixture(scope="session")
 def fake_wiki() -> Iterator[FakeWiki]:
     """One fake wiki for the whole session; starting it loads ~1.5 MB of extracts."""
+    require()
     server = serve()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def reference_data() -> None:
+    """Skips (fails under CI=true) with one sentence when ../shared/wiki is missing."""
+    require()
 
 
 @pytest.fixture

@@ -393,3 +393,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if STARTUP_SECONDS:
         times = ", ".join(f"{name} {sec:.1f} s" for name, sec in STARTUP_SECONDS.items())
         terminalreporter.write_line(f"emulator startup: {times}")
+
+
+EMULATOR_FIXTURES = frozenset(
+    {"moto_emulator", "firestore_emulator", "pubsub_emulator", "azurite_emulator"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts an emulator, directly or through another fixture, carries
+    the ``emulator`` marker, so ``make test-fast`` (-m "not emulator") never starts one."""
+    for item in items:
+        if EMULATOR_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.emulator)

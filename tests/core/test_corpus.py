@@ -4,18 +4,17 @@ not only on the hand-written fixtures. One service, no cache, so each brief is c
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from citybrief.service import BriefService, current_stats
 from citybrief.settings import Settings
 from tests.fakewiki import FakeWiki
+from tests.reference import WIKI as DATA
+from tests.reference import city_titles
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "wiki"
-CITIES = [city["title"] for city in json.loads((DATA / "cities.json").read_text("utf-8"))]
+CITIES = city_titles()
 TRANSPORT_HEADING = re.compile(r"^== *(Transport\w*|Infrastructure)\b.* *==$", re.M)
 SENTENCES = 5
 

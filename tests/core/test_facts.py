@@ -7,11 +7,9 @@ reference superscripts, ``ib-settlement-fn`` year notes), trimmed to the rows th
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +18,7 @@ import pytest
 from citybrief import facts
 from citybrief.article import Article, Coordinates
 from tests.fakewiki.infobox import infobox_html
-
-CITIES_JSON = Path(__file__).resolve().parents[3] / "shared" / "wiki" / "cities.json"
+from tests.reference import cities
 
 
 def ref(n: int) -> str:
@@ -341,15 +338,7 @@ def test_standard_offset_ignores_summer_time_in_both_hemispheres() -> None:
     assert facts._standard_offset("America/St_Johns", july) == "UTC-03:30"
 
 
-def load_cities() -> list[dict[str, Any]]:
-    if not CITIES_JSON.exists():
-        return []
-    cities: list[dict[str, Any]] = json.loads(CITIES_JSON.read_text(encoding="utf-8"))
-    return cities
-
-
-@pytest.mark.skipif(not CITIES_JSON.exists(), reason=f"{CITIES_JSON} not present")
-@pytest.mark.parametrize("city", load_cities(), ids=lambda c: str(c["title"]))
+@pytest.mark.parametrize("city", cities())
 def test_extract_facts_for_every_reference_city(city: dict[str, Any]) -> None:
     # GIVEN each reference city's coordinates and the fake server's infobox for it
     tz, population = city["timezone"], city["population_geonames"]

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from citybrief.text import split_sections, split_sentences
+from tests.reference import EXTRACTS, require
 
-EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
 FILES = sorted(EXTRACTS.glob("*.txt"))
 
 Boundaries = set[tuple[str, int, int]]
@@ -63,6 +63,7 @@ def _pysbd_boundaries(path: Path) -> Boundaries:
 
 @pytest.fixture(scope="module")
 def pysbd_boundaries() -> Boundaries:
+    require()
     assert len(FILES) == 18, EXTRACTS
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return set().union(*pool.map(_pysbd_boundaries, FILES))

@@ -12,17 +12,10 @@ import pytest
 from citybrief.analysis import _relevant, _sentiment_groups
 from citybrief.sentiment import Score, score
 from citybrief.text import split_sections
-
-EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
-ARTICLES = sorted(EXTRACTS.glob("*.txt"))
+from tests.reference import EXTRACTS, articles
 
 
-def test_corpus_is_there() -> None:
-    # Guards the parity test below: an empty glob would make it pass vacuously.
-    assert len(ARTICLES) == 18
-
-
-@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", articles())
 def test_scores_equal_textblobs_own_on_real_articles(path: Path) -> None:
     from textblob import TextBlob
     from textblob.en import sentiment

@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every answer")
     args = parser.parse_args(argv)
+    if not (args.data / "cities.json").is_file():
+        raise SystemExit(f"No reference data at {args.data}: pass --data PATH/TO/shared/wiki.")
     server = FakeWiki(load(args.data), args.host, args.port, args.latency_ms)
     print(f"fake MediaWiki API at {server.api_url} (Ctrl-C stops)", flush=True)
     try:

@@ -13,7 +13,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "wiki"
+from tests.reference import WIKI
+
+DEFAULT_DATA = WIKI
 
 
 @dataclass(frozen=True)
