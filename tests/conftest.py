@@ -24,12 +24,6 @@ def fake_wiki() -> Iterator[FakeWiki]:
 
 
 @pytest.fixture
-def reference_data() -> None:
-    """Skips (fails under CI=true) with one sentence when ../shared/wiki is missing."""
-    require()
-
-
-@pytest.fixture
 def wiki(fake_wiki: FakeWiki) -> Iterator[FakeWiki]:
     """The fake wiki with a clean counter, log, latency and fault queue."""
     fake_wiki.reset()

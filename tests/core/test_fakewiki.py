@@ -13,6 +13,7 @@ from urllib3.exceptions import ProtocolError
 
 from tests.fakewiki import FakeWiki
 from tests.fakewiki.pages import DEFAULT_DATA
+from tests.reference import require
 
 CASSETTES = DEFAULT_DATA / "api-cassettes"
 UA = "citybrief-tests/1 (+https://github.com/citybrief/citybrief)"
@@ -277,5 +278,6 @@ def test_unknown_fault_is_refused(wiki: FakeWiki) -> None:
 
 
 def test_data_dir_defaults_beside_the_project() -> None:
+    require()
     assert (DEFAULT_DATA / "cities.json").is_file()
     assert Path(__file__).resolve().parents[3] / "shared" / "wiki" == DEFAULT_DATA

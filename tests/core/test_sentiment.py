@@ -12,7 +12,7 @@ import pytest
 from citybrief.analysis import _relevant, _sentiment_groups
 from citybrief.sentiment import Score, score
 from citybrief.text import split_sections
-from tests.reference import EXTRACTS, articles
+from tests.reference import EXTRACTS, articles, require
 
 
 @pytest.mark.parametrize("path", articles())
@@ -53,6 +53,7 @@ def test_edge_cases_equal_textblobs_own(text: str) -> None:
 
 def test_analyse_does_not_import_textblob() -> None:
     # GIVEN a fresh interpreter and a short real extract (Tokyo's lead)
+    require()
     lead = (EXTRACTS / "Tokyo.txt").read_text(encoding="utf-8").split("\n== ")[0]
     code = (
         "import json, sys\n"
