@@ -24,7 +24,7 @@ from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.emulators import azurite_connection_string, free_port
 from tests.fakewiki import FakeWiki
-from tests.reference import EXTRACTS
+from tests.reference import require
 
 Make = Callable[[float], Cache]
 
@@ -121,7 +121,7 @@ def test_written_entries_are_seen_by_another_instance(make_cache: Make) -> None:
 
 
 def test_large_article(make_cache: Make) -> None:
-    text = (EXTRACTS / "Moscow.txt").read_text(encoding="utf-8")
+    text = (require() / "extracts" / "Moscow.txt").read_text(encoding="utf-8")
     assert len(text.encode()) > 100_000
     cache = make_cache(600)
     cache.put("article:en:Moscow", article("Moscow", text))
