@@ -41,3 +41,16 @@ def settings(wiki: FakeWiki) -> Settings:
         deadline=5.0,
         cache="none",
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Captured output as UTF-8 that pytest-xdist can send: hostile-input tests put lone
+    surrogates ("\\ud800") into log records, which only the test's own capture keeps raw
+    (the product's JSON logs escape them)."""
+    report: pytest.TestReport = yield
+    report.sections = [
+        (title, content.encode("utf-8", "backslashreplace").decode("utf-8"))
+        for title, content in report.sections
+    ]
+    return report
