@@ -172,23 +172,23 @@ def _german() -> Language:
             "sea": r"(?!flug)\w*hafen\w*|(?!flug)\w*häfen\w*|\w*schiff\w*|reederei\w*|container\w*"
             r"|TEU|\w*werft\w*|\w*werften|fähr\w*|\w+fähren?|\w*kai|kaianlage\w*|seeweg\w*"
             r"|binnenschiff\w*|\w*frachter",
-            "rail": r"(?!straßen|stadt|auto|u-|s-|start|lande|fahr|seil|schwebe)\w*bahn\w*"
+            "rail": r"(?!straßen|stadt|hoch|auto|u-|s-|start|lande|fahr|seil|schwebe)\w*bahn\w*"
             r"|\w*bahnhöfe|zug|züge|zuges|\w*güterzüge?|\w*zugverbindung\w*|ICE|Intercity\w*"
             r"|gleis\w*|\w*schienen\w*",
             "road": r"\w*autobahn\w*|bundesstraße\w*|\w*fernstraße\w*|\w*straßennetz\w*"
             r"|straßenverkehr\w*|umgehungsstraße\w*|ringstraße\w*|lkw\w*|lastwagen\w*"
-            r"|lastkraftwagen\w*|spedition\w*|\w*speditionen|maut\w*",
+            r"|lastkraftwagen\w*|maut\w*",
             "transit": r"straßenbahn\w*|stadtbahn\w*|U-Bahn\w*|S-Bahn\w*|\w*busse|\w*buslinie\w*"
             r"|bus|omnibus\w*|O-Bus\w*|oberleitungsbus\w*|tram\w*|metro\w*|ÖPNV"
             r"|öffentliche[nr]? (?:personen)?nahverkehr\w*|\w*nahverkehr\w*|verkehrsverbund\w*"
-            r"|schwebebahn\w*|seilbahn\w*",
+            r"|hochbahn\w*|schwebebahn\w*|seilbahn\w*",
         },
         economy_terms=(
             r"wirtschaft\w*|\w+wirtschaft|handel\w*|\w+handel|export\w*|import\w*|\w*industrie\w*"
             r"|logistik\w*|güter\w*|\w*umschlag\w*|tonnen|fracht\w*|unternehmen|\w+unternehmen"
             r"|bruttoinlandsprodukt|BIP|arbeitsplätze|beschäftigte|passagiere|fluggäste"
             r"|fahrgäste|\w*drehkreuz\w*|verkehrsknoten\w*|größte[nrs]?|bedeutendste[nrs]?"
-            r"|finanz\w*|standort\w*"
+            r"|finanz\w*|standort\w*|spedition\w*|\w*speditionen"
         ),
         abbreviations=_words(
             """
@@ -222,6 +222,9 @@ def _german() -> Language:
             allem jahr jahre jahren jahrhundert jahrhunderts prozent millionen million milliarden
             zwei drei vier fünf sechs sieben acht neun zehn ersten erste erster zweite zweiten
             größte größten wichtigste wichtigsten neue neuen unter anderem beim vom ins ans
+            liegt liegen lag lagen gibt gab gilt galt führt führen fährt fahren verbindet
+            verbinden erreicht erreichen zählt zählen gehört gehören befindet befinden steht
+            stehen bietet bieten kommt kommen geht gehen macht machen entstand entstanden
             """
         ),
         sentiment=None,
@@ -302,7 +305,9 @@ def _french() -> Language:
             environ près notamment également aujourd'hui lors deux trois quatre cinq six sept
             huit neuf dix premier première second seconde millions million milliards pourcentage
             an ans année années siècle siècles fois grand grande grands grandes principal
-            principale principaux nombreux nombreuses partie
+            principale principaux nombreux nombreuses partie situé située situés situées
+            relie relient propose proposent dispose disposent compte comptent permet permettent
+            reste restent devient devenu
             """
         ),
         sentiment="textblob-fr 0.2.0 (textblob_fr/fr-sentiment.xml, TextBlob's PatternAnalyzer)",
@@ -373,7 +378,8 @@ def _spanish() -> Language:
             cada varios varias algunos algunas mismo misma mismos mismas le les me te nos
             dos tres cuatro cinco seis siete ocho nueve diez primer primera primero segundo
             segunda millones millón miles año años siglo siglos vez veces gran grande grandes
-            principal principales parte aproximadamente unos
+            principal principales parte aproximadamente situado situada une unen tiene
+            cuenta cuentan ofrece ofrecen recibe reciben llega llegan
             """
         ),
         sentiment=None,
