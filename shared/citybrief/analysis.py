@@ -1,9 +1,11 @@
 """The logistics brief's text analysis: summary, transport evidence, sentiment, phrases.
 
 Everything works on the *analysed text*: the lead plus the logistics-relevant sections
-(see ``_RELEVANT_TITLE``), with their sub-sections. History, culture or sports prose
-says little about logistics and would dilute every signal here. No I/O; TextBlob's
-sentiment lexicon is loaded only when sentiment is first computed (see ``sentiment``).
+(``Language.relevant_title``), with their sub-sections. History, culture or sports prose
+says little about logistics and would dilute every signal here. Headings, vocabularies,
+sentence rules and stopwords come from the article's language profile (``languages``);
+an edition without one gets only what needs no language knowledge, and ``limits`` says
+what is missing. No I/O; a sentiment lexicon is loaded only when first used.
 """
 
 from __future__ import annotations
@@ -15,68 +17,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from .languages import ENGLISH, MODE_NAMES, Language, for_code
 from .sentiment import score as sentiment_score
 from .text import Section, split_sections, split_sentences
 
 LEAD = "Lead"
 
-_RELEVANT_TITLE = re.compile(
-    r"\b(?:transport\w*|infrastructure|econom\w*|ports?|harbou?rs?|airports?|aviation"
-    r"|rail\w*|geography|transit|highways?|expressways?|freight|shipping"
-    r"|logistics|trade|industry|commerce)\b",
-    re.IGNORECASE,
-)
-# Past ports and sports' road races are not logistics, whatever their sub-heading says.
-_OFF_TOPIC_TOP = re.compile(
-    r"\b(?:histor\w*|sports?|cultur\w*|notable|see also|references)\b", re.I
-)
-_TRANSPORT_TITLE = re.compile(
-    r"\b(?:transport\w*|ports?|harbou?rs?|airports?|aviation|rail\w*|transit|roads?"
-    r"|highways?|expressways?|freeways?|motorways?|freight|shipping|logistics|metro"
-    r"|subway|bus\w*|trams?|ferr\w+|air|sea|water)\b",
-    re.IGNORECASE,
-)
-
-
-# Ferries count as sea: in a logistics brief they are port traffic (ro-ro, car ferries),
-# and city water buses are rare in these articles. Light rail and commuter rail are
-# transit, so "rail" inside those phrases is not (freight/intercity) rail.
-_MODE_TERMS = {
-    "air": r"airports?|airlines?|air cargo|air freight|flights?|aviation|air traffic"
-    r"|airfields?|aircraft|airstrips?",
-    "sea": r"ports?|seaports?|harbou?rs?|shipping|TEUs?|containers?|maritime|ferry|ferries"
-    r"|docks?|wharf|wharves|cargo ships?|vessels?|barges?|shipyards?",
-    "rail": r"railways?|railroads?|freight rail|rail yards?|(?<!light )(?<!commuter )rail"
-    r"|Amtrak|intercity|high-speed rail|trains?|Shinkansen|TGV|Eurostar|Hauptbahnhof"
-    r"|Deutsche Bahn|intermodal",
-    "road": r"highways?|interstates?|motorways?|expressways?|freeways?|autobahns?|autobahnen"
-    r"|ring roads?|beltways?|trucking|trucks?|lorry|lorries|toll roads?|road network"
-    r"|turnpikes?",
-    "transit": r"metro|subways?|trams?|tramways?|streetcars?|light rail|bus|buses"
-    r"|commuter rail|U-Bahn|S-Bahn|rapid transit|public transport(?:ation)?|mass transit"
-    r"|monorail|London Underground|the Tube|trolleybus(?:es)?",
-}
-_ECONOMY_TERMS = (
-    r"cargo|freight|logistics|trade|exports?|imports?|GDP|econom(?:y|ic)|hubs?"
-    r"|industr(?:y|ies|ial)|manufacturing|distribution|warehous\w*|tonnes|tons|passengers"
-    r"|transport(?:ation)?|commerce|financial|busiest|largest"
-)
-MODES: dict[str, re.Pattern[str]] = {
-    mode: re.compile(rf"\b(?:{terms})\b", re.IGNORECASE) for mode, terms in _MODE_TERMS.items()
-}
-# All terms in one pass (a sentence is scanned once, not six times); a match belongs to
-# the first group that takes it, so "public transport" is transit before economy. Every
-# term starts with a letter: the (?=[a-z]) lookahead rejects a word's *end* boundary
-# before trying ~110 alternatives there, which makes the scan ~40% faster.
-_VOCABULARY = re.compile(
-    r"\b(?=[a-z])(?:"
-    + "|".join(f"(?P<{m}>{t})" for m, t in [*_MODE_TERMS.items(), ("economy", _ECONOMY_TERMS)])
-    + r")\b",
-    re.IGNORECASE,
-)
-
 _REFERENCE = re.compile(r"\s*\[(?:\d+|[a-z]|citation needed|note \d+|nb \d+)\]", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_ELISION = re.compile(r"([^\W\d_]+)['’](.+)")
 _FINAL = re.compile(r"[.!?][\"'”’)]?$")
 _NORMAL = re.compile(r"[\W_]+")
 
@@ -108,7 +57,7 @@ def _is_prose(sentence: str) -> bool:
     return len(sentence.split()) >= 5 and lower >= 3 and lower >= len(words) // 4
 
 
-def _relevant(sections: list[Section]) -> list[tuple[Section, str]]:
+def _relevant(sections: list[Section], language: Language) -> list[tuple[Section, str]]:
     """The lead and every section under a logistics-relevant heading, at any level,
     except below off-topic top-level sections (History, Sports, ...).
 
@@ -121,25 +70,35 @@ def _relevant(sections: list[Section]) -> list[tuple[Section, str]]:
         parents[section.level] = section.title
         headings = " / ".join(parents.values())
         if section.title == "" or (
-            _RELEVANT_TITLE.search(headings) and not _OFF_TOPIC_TOP.search(section.top)
+            language.relevant_title.search(headings)
+            and not language.off_topic_top.search(section.top)
         ):
             chosen.append((section, headings))
     return chosen
 
 
-def _sentences(relevant: list[tuple[Section, str]]) -> list[_Sentence]:
+def _split(text: str, language: Language) -> list[str]:
+    return split_sentences(
+        _REFERENCE.sub("", text),
+        language.abbreviations,
+        language.sentence_starters,
+        ordinals=language.ordinals,
+    )
+
+
+def _sentences(relevant: list[tuple[Section, str]], language: Language) -> list[_Sentence]:
     out: list[_Sentence] = []
     seen: set[str] = set()
     for section, headings in relevant:
-        transport = _TRANSPORT_TITLE.search(headings) is not None
-        for position, text in enumerate(split_sentences(_REFERENCE.sub("", section.text))):
+        transport = language.transport_title.search(headings) is not None
+        for position, text in enumerate(_split(section.text, language)):
             key = _NORMAL.sub(" ", text.lower()).strip()
             if key in seen or not _is_prose(text):
                 continue
             seen.add(key)
             lead = position if section.title == "" else None
-            found = Counter(m.lastgroup for m in _VOCABULARY.finditer(text))
-            modes = {mode: found[mode] for mode in MODES}
+            found = Counter(m.lastgroup for m in language.vocabulary.finditer(text))
+            modes = {mode: found[mode] for mode in MODE_NAMES}
             out.append(
                 _Sentence(
                     len(out), text, section, headings, lead, transport, modes, found["economy"]
@@ -180,21 +139,26 @@ def _summary(candidates: list[_Sentence], n: int) -> list[str]:
     return [s.text for s in sorted(picked, key=lambda s: s.index)]
 
 
-def _evidence_rank(s: _Sentence, mode: str) -> tuple[bool, bool, float]:
-    own = bool(MODES[mode].search(s.headings) or re.search(rf"\b{mode}\b", s.headings, re.I))
+def _evidence_rank(s: _Sentence, mode: str, language: Language) -> tuple[bool, bool, float]:
+    own = bool(
+        language.modes[mode].search(s.headings) or re.search(rf"\b{mode}\b", s.headings, re.I)
+    )
     return (not own, not s.transport, -s.modes[mode] / len(s.text.split()))
 
 
-def _logistics(candidates: list[_Sentence], k: int) -> dict[str, list[dict[str, str]]]:
+def _logistics(
+    candidates: list[_Sentence], k: int, language: Language
+) -> dict[str, list[dict[str, str]]]:
     """Per mode, rank sentences naming its terms, then output them in article order.
 
     Ranking: under a heading about this mode ("Airports" for air), then under any
     transport heading, then by matched-term density.
     """
     result: dict[str, list[dict[str, str]]] = {}
-    for mode in MODES:
+    for mode in MODE_NAMES:
         ranked = sorted(
-            (s for s in candidates if s.modes[mode]), key=partial(_evidence_rank, mode=mode)
+            (s for s in candidates if s.modes[mode]),
+            key=partial(_evidence_rank, mode=mode, language=language),
         )
         chosen = sorted(ranked[:k], key=lambda s: s.index)
         result[mode] = [{"text": s.text, "section": _label(s.section)} for s in chosen]
@@ -210,20 +174,28 @@ def _sentiment_groups(relevant: list[tuple[Section, str]]) -> dict[str, str]:
     return {name: "\n".join(texts) for name, texts in groups.items()}
 
 
-def _sentiment(relevant: list[tuple[Section, str]]) -> dict[str, Any]:
+def _sentiment(relevant: list[tuple[Section, str]], language: Language) -> dict[str, Any] | None:
     """TextBlob's PatternAnalyzer over the analysed text and per top-level section.
 
     ``label``: polarity > 0.05 is "positive", < -0.05 "negative", else "neutral".
     Each section group is scored once with the function ``TextBlob(text).sentiment``
-    calls (``textblob.en.sentiment``, loaded without NLTK by ``sentiment.score``); the
-    overall figures are the mean over all its word assessments, i.e. what TextBlob gives
-    for the joined text, at half the cost.
+    calls (``textblob.en.sentiment``, loaded without NLTK by ``sentiment.score``; French
+    by ``sentiment_lang``); the overall figures are the mean over all its word assessments,
+    i.e. what TextBlob gives for the joined text, at half the cost. None for a language
+    without a lexicon.
     """
     sections: dict[str, dict[str, float]] = {}
     total_p = total_s = 0.0
     assessed = 0
+    if language.sentiment is None:
+        return None  # no kept lexicon: an English lexicon would call any other text neutral
+    score = sentiment_score
+    if language is not ENGLISH:
+        from .sentiment_lang import score as score_in
+
+        score = partial(score_in, code=language.code)
     for name, text in _sentiment_groups(relevant).items():
-        polarity, subjectivity, count = sentiment_score(text)
+        polarity, subjectivity, count = score(text)
         total_p, total_s, assessed = (
             total_p + polarity * count,
             total_s + subjectivity * count,
@@ -241,27 +213,7 @@ def _sentiment(relevant: list[tuple[Section, str]]) -> dict[str, Any]:
     }
 
 
-STOPWORDS = frozenset(
-    """
-    a about above after again against all also although am among an and any are as at be
-    became because become been before being below between both but by can could did do
-    does doing down during each either else even ever every few for from further had has
-    have having he her here hers herself him himself his how however i if in into is it
-    its itself just least less many may me might more most much must my myself near
-    neither no nor not now of off often on once one only onto or other others our ours
-    ourselves out over own per rather same several she should since so some such than
-    that the their theirs them themselves then there these they this those though
-    through thus to too toward towards under until up upon us very via was we were what
-    when where whether which while who whom whose why will with within without would yet
-    you your yours including include includes included known called around along across
-    well still since first second third new two three four five six seven eight nine ten
-    million billion percent per cent year years time times part large largest major main
-    number
-    """.split()  # noqa: SIM905 - a word list reads best as text
-)
-
-
-def _key_phrases(text: str, top: int = 10) -> list[str]:
+def _key_phrases(text: str, language: Language, top: int = 10) -> list[str]:
     """RAKE-style: candidates are 1-4 word runs between stopwords/punctuation.
 
     Chosen over TextBlob's noun_phrases (needs NLTK corpora and trains a tagger) and
@@ -273,10 +225,16 @@ def _key_phrases(text: str, top: int = 10) -> list[str]:
     phrases: list[list[str]] = []
     for chunk in re.split(r"[^\w\s'’-]|\n|\s[-–]\s|\d+\w*", text):
         run: list[str] = []
-        for token in _WORD.findall(chunk):
+        for found in _WORD.findall(chunk):
+            token = found
+            elided = _ELISION.fullmatch(found)  # "l'aéroport", "d'un": the article is a stopword
+            if elided and elided[1].lower() in language.stopwords:
+                phrases.append(run)
+                run = []
+                token = elided[2]
             possessive = token.lower().endswith(("'s", "’s"))
             word = token[:-2] if possessive else token
-            if word.lower() in STOPWORDS or len(word) < 2:
+            if word.lower() in language.stopwords or len(word) < 2:
                 phrases.append(run)
                 run = []
                 continue
@@ -302,7 +260,7 @@ def _key_phrases(text: str, top: int = 10) -> list[str]:
     def score(key: str) -> float:
         words = key.split()
         value = sum(degree[w] / frequency[w] for w in words) * math.log2(1 + counts[key])
-        return value * 1.5 if _VOCABULARY.search(key) else value
+        return value * 1.5 if language.vocabulary.search(key) else value
 
     recurring = [k for k, c in counts.items() if c >= 2]
     pool = recurring if len(recurring) >= top else list(counts)
@@ -310,21 +268,71 @@ def _key_phrases(text: str, top: int = 10) -> list[str]:
     return [surfaces[k].most_common(1)[0][0] for k in ranked]
 
 
-def analyse(extract: str, sentences: int = 5, evidence_per_mode: int = 3) -> dict[str, Any]:
+# What an edition without a language profile does not get, and why.
+_UNPROFILED_LIMITS = (
+    (
+        "summary",
+        "The first sentences of the lead, in order: no transport or economy vocabulary for "
+        "this language ranks them, and sentences are split without its abbreviations.",
+    ),
+    ("logistics", "Empty: no transport vocabulary or section headings for this language."),
+    ("sentiment", "Null: no sentiment lexicon for this language."),
+    ("key_phrases", "Empty: no stopword list for this language."),
+)
+_FACTS_LIMIT = (
+    "facts.population",
+    "Read from English infobox labels and English prose only, so usually null here.",
+)
+
+
+def _limits(language: Language | None) -> list[dict[str, str]]:
+    """What this brief's language leaves out (nothing, in English)."""
+    if language is ENGLISH:
+        return []
+    found = list(_UNPROFILED_LIMITS) if language is None else []
+    if language is not None and language.sentiment_reason is not None:
+        found.append(("sentiment", f"Null: {language.sentiment_reason}"))
+    found.append(_FACTS_LIMIT)
+    return [{"field": field, "reason": reason} for field, reason in found]
+
+
+def _lead_only(extract: str, sentences: int) -> list[str]:
+    """The first prose sentences of the lead, split on [.?!] with no word lists."""
+    lead = split_sections(extract)[0].text
+    split = split_sentences(_REFERENCE.sub("", lead), frozenset(), frozenset())
+    return [s for s in split if _is_prose(s)][:sentences]
+
+
+def analyse(
+    extract: str, sentences: int = 5, evidence_per_mode: int = 3, lang: str = "en"
+) -> dict[str, Any]:
     """The brief's text part of one article (``sentences`` is validated by the caller).
 
     Returns ``summary`` (up to ``sentences`` extractive sentences in article order, fewer
     if the article has fewer good ones), ``logistics`` (per mode air/sea/rail/road/transit
     up to ``evidence_per_mode`` ``{"text", "section"}`` items; the lead's section is
-    "Lead"), ``sentiment`` (polarity, subjectivity, label, per top-level section) and
-    ``key_phrases`` (up to 10), all computed from the analysed text only.
+    "Lead"), ``sentiment`` (polarity, subjectivity, label, per top-level section; None
+    without a lexicon for ``lang``), ``key_phrases`` (up to 10), all computed from the
+    analysed text only, and ``analysis``: the language profile used (None when ``lang``
+    has none) and the ``limits`` that follow from it.
     """
-    relevant = _relevant(split_sections(extract))
-    candidates = _sentences(relevant)
+    language = for_code(lang)
+    analysis = {"language": language.code if language else None, "limits": _limits(language)}
+    if language is None:
+        return {
+            "summary": _lead_only(extract, sentences),
+            "logistics": {mode: [] for mode in MODE_NAMES},
+            "sentiment": None,
+            "key_phrases": [],
+            "analysis": analysis,
+        }
+    relevant = _relevant(split_sections(extract), language)
+    candidates = _sentences(relevant, language)
     analysed = "\n".join(section.text for section, _ in relevant if section.text)
     return {
         "summary": _summary(candidates, sentences),
-        "logistics": _logistics(candidates, evidence_per_mode),
-        "sentiment": _sentiment(relevant),
-        "key_phrases": _key_phrases(analysed),
+        "logistics": _logistics(candidates, evidence_per_mode, language),
+        "sentiment": _sentiment(relevant, language),
+        "key_phrases": _key_phrases(analysed, language),
+        "analysis": analysis,
     }

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from citybrief.analysis import _ECONOMY_TERMS, _MODE_TERMS, MODES, STOPWORDS, analyse
+from citybrief.analysis import analyse
+from citybrief.languages import CODES, ENGLISH, for_code
 from citybrief.text import split_sections
 
 EXTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "wiki" / "extracts"
@@ -84,7 +85,8 @@ def result() -> dict[str, Any]:
 
 def test_result_shape(result: dict[str, Any]) -> None:
     # GIVEN an article WHEN analysed THEN exactly the documented keys come back
-    assert set(result) == {"summary", "logistics", "sentiment", "key_phrases"}
+    assert set(result) == {"summary", "logistics", "sentiment", "key_phrases", "analysis"}
+    assert result["analysis"] == {"language": "en", "limits": []}
     assert set(result["logistics"]) == {"air", "sea", "rail", "road", "transit"}
 
 
@@ -232,7 +234,7 @@ def test_key_phrases(result: dict[str, Any]) -> None:
     assert len(phrases) == 10
     assert len({p.lower() for p in phrases}) == 10
     for phrase in phrases:
-        assert phrase.lower() not in STOPWORDS
+        assert phrase.lower() not in ENGLISH.stopwords
         assert not re.fullmatch(r"[\d\s.,%]+", phrase)
         assert 1 <= len(phrase.split()) <= 4
         # AND each is a surface form from the text
@@ -249,12 +251,16 @@ def test_import_is_cheap() -> None:
     assert out.strip() == "[]"
 
 
-def test_vocabulary_terms_start_with_a_letter() -> None:
-    # GIVEN every mode and economy term (after any "not after ..." lookbehind)
-    terms = "|".join([*_MODE_TERMS.values(), _ECONOMY_TERMS]).split("|")
-    firsts = {re.sub(r"^(?:\(\?<!.*?\))+", "", t)[0] for t in terms}
-    # THEN each starts with an ASCII letter, as _VOCABULARY's (?=[a-z]) fast path assumes
-    assert all(c.isascii() and c.isalpha() for c in firsts), firsts
+@pytest.mark.parametrize("code", CODES)
+def test_vocabulary_terms_start_with_a_letter(code: str) -> None:
+    # GIVEN every mode and economy term of a language (after any lookaround)
+    language = for_code(code)
+    assert language is not None
+    alternation = "|".join([*language.mode_terms.values(), language.economy_terms])
+    terms = re.sub(r"\(\?<?!.*?\)", "", alternation).split("|")
+    firsts = {t[:2] for t in terms}
+    # THEN each starts with a letter (or \w), as the vocabulary's letter lookahead assumes
+    assert all(f[0].isalpha() or f == "\\w" for f in firsts), firsts
 
 
 TRANSPORT_HEADING = re.compile(r"transport|transit|airport|railway|port\b", re.IGNORECASE)
@@ -279,7 +285,7 @@ def test_real_articles(path: Path) -> None:
     # AND every piece of evidence names a term of its own mode
     for mode, items in result["logistics"].items():
         for item in items:
-            assert MODES[mode].search(item["text"]), (mode, item["text"])
+            assert ENGLISH.modes[mode].search(item["text"]), (mode, item["text"])
 
 
 def test_off_topic_top_sections_are_not_analysed() -> None:
