@@ -451,7 +451,7 @@ def _names(sentence: str, language: Language) -> list[str]:
     logistics noun before a name opens it ("gare de Lyon", "puerto de Valencia").
     """
     tokens = _name_tokens(sentence)
-    joiners = language.name_joiners
+    joiners, elisions = language.name_joiners, language.elisions
     names: list[str] = []
     run: list[str] = []
     at_start = True  # whether the current run began the sentence
@@ -464,17 +464,18 @@ def _names(sentence: str, language: Language) -> list[str]:
         ):
             run.pop(0)
         if run:
-            run[0] = _elided(run[0], language) or run[0]
+            if elisions:
+                run[0] = _elided(run[0], language) or run[0]
             names.append(" ".join(run))
         run.clear()
 
     for i, token in enumerate(tokens):
         word = token[:-2] if token.endswith("'s") else token
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        after = tokens[i + 2] if i + 2 < len(tokens) else ""
-        capital = _capital(word, language)
+        capital = word[:1].isupper() or (bool(elisions) and _capital(word, language))
         if i == 0 and capital and not following[:1].isupper():
             continue
+        after = tokens[i + 2] if i + 2 < len(tokens) else ""
         opens_name = (
             word.isdigit()
             and following in language.number_joiners
@@ -509,6 +510,8 @@ def _names(sentence: str, language: Language) -> list[str]:
 
 def _phrase_words(chunk: str, language: Language) -> list[str]:
     """The words of a chunk; an elided article ends a run ("" marks the break)."""
+    if not language.elisions:
+        return _WORD.findall(chunk)
     words: list[str] = []
     for word in _WORD.findall(chunk):
         rest = _elided(word, language)
