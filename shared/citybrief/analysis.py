@@ -471,6 +471,11 @@ def _names(sentence: str, language: Language) -> list[str]:
 
     for i, token in enumerate(tokens):
         word = token[:-2] if token.endswith("'s") else token
+        possessive = word is not token
+        if elisions:
+            rest = _elided(word, language)
+            if rest is not None and not rest[:1].isupper():
+                word = rest  # "L'aéroport de Nice": the article is no part of the name
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         capital = word[:1].isupper() or (bool(elisions) and _capital(word, language))
         if i == 0 and capital and not following[:1].isupper():
@@ -502,7 +507,7 @@ def _names(sentence: str, language: Language) -> list[str]:
                 run.clear()
         else:
             flush()
-        if word is not token:
+        if possessive:
             flush()
     flush()
     return names

@@ -166,3 +166,113 @@ def test_importing_the_profiles_builds_and_compiles_nothing() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # THEN no profile is built and no pattern of one compiled (as the first request does)
     assert out.stdout.split() == ["0", "0", "True"]
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence", "leans"),
+    [
+        ("de", "Der Hafen erstreckt sich über 70 Quadratkilometer.", True),
+        ("de", "Von dort starten Flüge zu Zielen in ganz Europa.", True),
+        ("de", "Der Hafen Hamburg ist der größte Seehafen Deutschlands.", False),
+        ("de", "Es gibt zwei Flughäfen in der Stadt.", False),
+        ("fr", "Il est relié au centre par une navette.", True),
+        ("fr", "Le port est le premier de France.", True),
+        ("fr", "Le port de Marseille est le premier de France.", False),
+        ("fr", "La gare de la Part-Dieu est très fréquentée.", False),
+        ("fr", "Il y a deux aéroports près de la ville.", False),
+        ("es", "Cuenta con dos terminales de pasajeros.", True),
+        ("es", "Esta línea une el centro con el puerto.", True),
+        ("es", "El puerto de Valencia mueve cinco millones de TEU.", False),
+    ],
+)
+def test_a_sentence_leans_on_the_one_before_by_its_languages_words(
+    code: str, sentence: str, leans: bool
+) -> None:
+    # GIVEN a sentence whose subject is a pronoun, a bare "the port" or a verb (Spanish
+    # drops the pronoun) - or a named subject, or "there is"
+    language = for_code(code)
+    assert language is not None
+    # WHEN its start is read THEN only the first kind leans on the sentence before
+    assert (language.dangling.match(sentence) is not None) is leans
+
+
+@pytest.mark.parametrize(
+    ("code", "heading", "current", "past"),
+    [
+        (
+            "de",
+            "Verkehr",
+            "Der Flughafen Köln ist mit 12 Millionen Passagieren der größte der Region.",
+            "Die ehemalige Pferdebahn wurde 1895 stillgelegt und durch Busse ersetzt.",
+        ),
+        (
+            "fr",
+            "Transports",
+            "L'aéroport de Nantes accueille 7 millions de passagers par an.",
+            "L'ancienne ligne de tramway hippomobile fut supprimée en 1911.",
+        ),
+        (
+            "es",
+            "Transporte",
+            "El aeropuerto de Málaga recibe 20 millones de pasajeros al año.",
+            "El antiguo tranvía de tracción animal fue suprimido en 1901.",
+        ),
+    ],
+)
+def test_evidence_is_what_a_planner_can_use_today(
+    code: str, heading: str, current: str, past: str
+) -> None:
+    from citybrief.analysis import analyse
+
+    # GIVEN a transport section with a ranked, current fact and a closed, historic one
+    extract = f"Ort ist eine Stadt.\n\n== {heading} ==\n{current} {past}\n"
+    # WHEN analysed in its language
+    evidence = analyse(extract, 5, lang=code)["logistics"]
+    shown = [item["text"] for items in evidence.values() for item in items]
+    # THEN the current fact is evidence and the history is not
+    assert current in shown, evidence
+    assert not any(past in text for text in shown), evidence
+
+
+@pytest.mark.parametrize(
+    ("code", "lead", "clean"),
+    [
+        (
+            "fr",
+            "Marseille (en occitan Marselha) est une ville portuaire du sud de la France.",
+            "Marseille est une ville portuaire du sud de la France.",
+        ),
+        (
+            "es",
+            "Bilbao (en euskera Bilbo) es una ciudad portuaria del norte de España.",
+            "Bilbao es una ciudad portuaria del norte de España.",
+        ),
+        (
+            "de",
+            "Leipzig (sorbisch Lipsk) ist eine Stadt mit einem großen Flughafen.",
+            "Leipzig ist eine Stadt mit einem großen Flughafen.",
+        ),
+    ],
+)
+def test_the_name_in_another_language_is_not_prose(code: str, lead: str, clean: str) -> None:
+    from citybrief.analysis import analyse
+
+    # GIVEN a lead that gives the city's name in a regional language, in brackets
+    # WHEN analysed in the article's language THEN the summary drops the bracket
+    assert analyse(lead, 1, lang=code)["summary"] == [clean]
+
+
+def test_names_led_by_a_facility_noun_are_key_phrases() -> None:
+    from citybrief.analysis import analyse
+
+    # GIVEN French prose naming facilities noun first, one behind an elided article
+    text = (
+        "Paris est la capitale de la France.\n\n== Transports ==\n"
+        "La gare d'Austerlitz dessert le sud-ouest. La gare d'Austerlitz est rénovée. "
+        "L'aéroport de Paris-Orly accueille 30 millions de passagers. "
+        "L'aéroport de Paris-Orly est au sud.\n"
+    )
+    # WHEN key phrases are extracted THEN they are the names, without the elided article
+    phrases = analyse(text, 3, lang="fr", title="Paris")["key_phrases"]
+    assert {"gare d'Austerlitz", "aéroport de Paris-Orly"} <= set(phrases), phrases
+    assert not any(p.lower().startswith(("l'", "d'")) for p in phrases)
