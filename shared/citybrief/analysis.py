@@ -1,12 +1,14 @@
 """The logistics brief's text analysis: summary, transport evidence, sentiment, phrases.
 
 Everything works on the *analysed text*: the lead plus the transport and economy sections
-(see ``_TRANSPORT_TITLE``, ``_ECONOMY_TITLE``), cleaned of non-prose by
+(see ``Language.transport_title``, ``economy_title``), cleaned of non-prose by
 ``text.clean_prose``. Climate, geography, history or culture prose says little about
 logistics and is where most wrong-mode words live ("maritime climate", "metro area").
-No I/O; TextBlob's sentiment lexicon is loaded only when sentiment is first computed.
 The rules are vocabularies, headings and sentence shapes, measured on the labelled set
-in ``tests/quality`` (``make quality``).
+in ``tests/quality`` (``make quality``); every word of them is the article's language's
+(``languages``). An edition without a profile gets only what needs no language
+knowledge, and ``analysis.limits`` says what is missing. No I/O; a sentiment lexicon is
+loaded only when sentiment is first computed in its language.
 """
 
 from __future__ import annotations
@@ -15,236 +17,19 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from .languages import MODE_NAMES, Language, for_code
 from .sentiment import score as sentiment_score
 from .text import Section, clean_prose, split_sections, split_sentences
 
 LEAD = "Lead"
-MODE_NAMES = ("air", "sea", "rail", "road", "transit")
-
-_TRANSPORT_TITLE = re.compile(
-    r"\b(?:transport\w*|ports?|harbou?rs?|airports?|aviation|air travel|rail\w*|transit"
-    r"|roads?|highways?|expressways?|freeways?|motorways?|freight|shipping|logistics"
-    r"|metro|subway|underground|bus\w*|trams?|tramways?|ferr\w+|waterways?|trains?"
-    r"|cycling|bicycles?|taxis?|mobility|traffic|commut\w*)\b",
-    re.IGNORECASE,
-)
-_ECONOMY_TITLE = re.compile(
-    r"\b(?:econom\w*|industr\w*|trade|commerce|business\w*|finance|financial|companies"
-    r"|manufacturing|infrastructure)\b",
-    re.IGNORECASE,
-)
-# A heading path through any of these is never mined, whatever its sub-heading says.
-_OFF_TOPIC_TITLE = re.compile(
-    r"\b(?:histor\w*|sports?|cultur\w*|notable|see also|references|climate|geography"
-    r"|demograph\w*|educat\w*|architecture|cityscape|parks?|religio\w*|cuisine|arts?"
-    r"|media|tourism|government|politic\w*|crime|neighbo\w+|districts?|etymology"
-    r"|twin|sister|further reading|external links|environment\w*|utilities"
-    r"|air quality|pollution|water supply)\b",
-    re.IGNORECASE,
-)
-# Headings that name one mode: evidence under them belongs to that mode first.
-_MODE_TITLE = {
-    "air": re.compile(r"\b(?:air|airports?|aviation|air transport|air travel|flights?)\b", re.I),
-    "sea": re.compile(
-        r"\b(?:ports?|seaports?|harbou?rs?|shipping|maritime|ferr\w+|water(?:ways?)?|sea"
-        r"|rivers?|canals?)\b",
-        re.I,
-    ),
-    "rail": re.compile(r"\b(?:rail\w*|trains?|intercity|stations?)\b", re.I),
-    "road": re.compile(
-        r"\b(?:roads?|highways?|expressways?|freeways?|motorways?|car|cars|autobahn\w*"
-        r"|driving|streets?|bridges?|tunnels?)\b",
-        re.I,
-    ),
-    "transit": re.compile(
-        r"\b(?:transit|metro|subway|underground|bus\w*|trams?|tramways?|streetcars?"
-        r"|light rail|public transport\w*|monorail|trolleybus\w*|commuter)\b",
-        re.I,
-    ),
-}
-
-
-def _lowered(pattern: str) -> str:
-    """A word-list pattern for *lower-cased* text: matching it is three times faster than
-    re.IGNORECASE on the same list. Callers pass ``text.lower()``."""
-    if re.search(r"\\[WSDB]", pattern):
-        raise ValueError("upper-case escapes do not survive lower-casing")
-    return pattern.lower()
-
-
-def _vocabulary(pattern: str) -> re.Pattern[str]:
-    return re.compile(_lowered(pattern))
-
-
-# Phrases whose mode word does not mean that mode: masked out before any term is counted.
-_NOT_A_MODE = (
-    r"\b(?:maritime|oceanic|continental|mediterranean|humid|monsoon\w*) climate"
-    r"|\b(?:sea|water) (?:levels?|temperatures?|breezes?|views?)|\babove sea\b"
-    r"|\bair (?:quality|pollution|pollutants|temperatures?|masses|conditioning|force bases?)\b"
-    r"|\bairports? (?=(?:rail )?(?:stations?|stops?|lines?|links?|express|trains?|bus|shuttles?"
-    r"|expressways?|roads?|highways?|motorways?|freeways?|boulevard|tunnel)\b)"
-    r"|\b(?:Harbou?r|Airport|Port|Coast|Road|Ring|Sea) (?=Lines?\b)"
-    r"|\bopen[- ]air\b|\bhot air\b|\bUSB ports?\b|\bports? of (?:entry|call)\b(?!\s+for)"
-    r"|\bmetro(?:politan)? (?:areas?|regions?|populations?|counties|county|economy|GDP)\b"
-    r"|\b(?:aircraft|aerospace|airplane|aeroplane|jet engine|ship|car|automobile|truck"
-    r"|rail ?car|railcar|locomotive|train|bus)[- ](?:manufactur\w*|mak\w+|build\w*"
-    r"|assembly|plants?|factor\w+|industry|production|maker)"
-    r"|\bto ferry\b|\bferries (?=passengers|people|goods|cargo|commuters|visitors|tourists|them)"
-    r"|\b(?:intercity|interstate|long[- ]distance|regional) (?:bus(?:es)?|coach(?:es)?)\b"
-    r"|\binterstate (?:commerce|trade|compact|conflict|migration)\b"
-    r"|\btrain(?:ed|ing|s)? (?:as|for|to become)\b|\btrains? (?:its|their|students)\b"
-)
-# Every alternative starts at a word: the lookahead skips other positions at once.
-_MASK = re.compile(rf"(?=\w)(?:{_NOT_A_MODE})", re.IGNORECASE)
-# "Metro Atlanta", "Metro Manila": a region, unless a line, station or system follows.
-_METRO_REGION = re.compile(
-    r"\bMetro (?!Lines?\b|Stations?\b|Systems?\b|Networks?\b|Rail\b)[A-Z][a-z]+"
-)
-
-
-def _mask(text: str) -> str:
-    """The text with every phrase whose mode word does not mean that mode blanked."""
-    return _MASK.sub(" ", _METRO_REGION.sub(" ", text))
-
-
-# Per mode: *strong* terms make a sentence about the mode wherever it stands; *weak*
-# terms only under a heading of that mode or beside a strong term of it.
-_STRONG = {
-    "air": r"airports?|airlines?|air ?cargo|air freight|air traffic|air transport|air travel"
-    r"|flights?|airfields?|aerodromes?|airstrips?|runways?|air lines|airways|air hubs?",
-    "sea": r"seaports?|ports?|harbou?rs?|shipping|TEUs?|container (?:ports?|terminals?|ships?"
-    r"|traffic|throughput|handling)|ferry|ferries|docks?|wharf|wharves|cargo ships?|barges?"
-    r"|cruise (?:ships?|terminals?|lines?)|inland waterways?|deep-water|deepwater|seaway",
-    "rail": r"railways?|railroads?|(?<!light )(?<!commuter )(?<!suburban )rail(?! transit)"
-    r"|intercity|high-speed rail|high-speed trains?|Amtrak|Shinkansen|TGV|Eurostar|Thalys"
-    r"|Hauptbahnhof|Bahnhof|Gare|Deutsche Bahn|railway stations?|train stations?|freight trains?"
-    r"|(?:intercity|long-distance|passenger|express) trains?|rail yards?",
-    "road": r"highways?|motorways?|expressways?|freeways?|autobahns?|autobahnen|autoroutes?"
-    r"|ring roads?|beltways?|orbital roads?|toll roads?|turnpikes?|national roads?|road network"
-    r"|road transport|road traffic|road freight|trunk roads?|arterial roads?|interstates"
-    r"|interstate highways?|Interstate \d{1,3}|I-\d{1,3}|U\.?S\.? (?:Route )?\d{1,3}"
-    r"|State Route \d{1,3}|trucking|lorries|lorry|trucks",
-    "transit": r"metro|métro|subways?|trams?|tramways?|streetcars?|light rail|light metro"
-    r"|buses|bus (?:network|routes?|lines?|services?|system|rapid transit|stops?|terminals?"
-    r"|fleet)|commuter rail|commuter trains?|suburban rail|U-Bahn|S-Bahn|RER|rapid transit"
-    r"|public transport(?:ation)?|mass transit|monorail|Underground|the Tube"
-    r"|trolleybus(?:es)?|funiculars?|cable cars?|Overground",
-}
-_WEAK = {
-    "air": r"aviation|aircraft|air|jets?|terminals?|passengers",
-    "sea": r"maritime|vessels?|ships?|navigable|canals?|waterways?|containers?|cargo"
-    r"|boats?|river|tonnes",
-    "rail": r"trains?|stations?|lines?|freight|intermodal|passengers",
-    "road": r"roads?|streets?|bridges?|tunnels?|traffic|cars?|automobiles?|routes?"
-    r"|junctions?|lanes?|congestion",
-    "transit": r"bus|lines?|stations?|passengers|ridership|fares?|network|riders",
-}
-# Numbered roads (A1, M4, E39, N7, IC17): road names unless the sentence is about lines
-# of a metro or railway, which are numbered the same way ("the M3 metro line").
-_NUMBERED_ROAD = re.compile(r"\b(?:[AMEN]|[A-Z]{2})\d{1,3}\b")
-_LINE = _vocabulary(r"\b(?=\w)(?:lines?|metro|subway|trams?|trains?|stations?)\b")
-
-
-def _one_pass(table: dict[str, str]) -> re.Pattern[str]:
-    """One pattern for all modes, a named group each: a sentence is scanned once.
-
-    The lookahead rejects positions that cannot start a term (a word's end, a digit)
-    before the alternatives are tried there.
-    """
-    return re.compile(
-        r"\b(?![\d_])(?=\w)(?:"
-        + "|".join(f"(?P<{mode}>{_lowered(terms)})" for mode, terms in table.items())
-        + r")\b"
-    )
-
-
-_STRONG_ANY = _one_pass(_STRONG)
-# Weak words are shared between modes ("lines", "stations", "passengers"): each mode
-# counts its own, so they are not scanned in one pass.
-_WEAK_BY_MODE = {mode: _vocabulary(rf"\b(?:{terms})\b") for mode, terms in _WEAK.items()}
-
-# Informativeness cues: the sentence names a rank, a volume or a network's size.
-_RANK = _vocabulary(
-    r"\b(?=\w)(?:busiest|busy|large|largest|biggest|main|principal|primary|major|chief|leading|hub|hubs"
-    r"|international|most|second|third|(?:\d+(?:st|nd|rd|th))|key|largest-?\w*)\b"
-)
-_VOLUME = _vocabulary(
-    r"\b(?=\w)(?:passengers|TEUs?|tonnes|tons|cargo|freight|million|billion|lines|routes|stations"
-    r"|km|kilometres|kilometers|miles|mi|daily|annually|per (?:year|day|annum)|a year|a day"
-    r"|ridership|connects?|connecting|links?|serves|served|serving|network|operates"
-    r"|every (?:day|hour|week)|surround\w*|encircl\w*|converg\w*|cross(?:es)?|run through)\b"
-)
-# History and trivia: what a planner cannot act on today.
-_HISTORY = _vocabulary(
-    r"\b(?=\w)(?:closed|former(?:ly)?|abandoned|defunct|demolished|dismantled|horse-drawn"
-    r"|horsecars?|ceased|discontinued|no longer|was replaced|were replaced|used to|history"
-    r"|since been|turned into|converted into"
-    r"|brought the end|(?:1[0-8]|19[0-6])\d{2}s?|\d{1,2}(?:st|nd|rd|th) century|ancient"
-    r"|medieval|from \d{4} (?:to|until) (?:19|200)\d{2})\b"
-)
-# A facility the article itself ranks below the main one.
-_SECONDARY = _vocabulary(
-    r"\b(?=\w)(?:alternat(?:e|ive)|secondary|smaller|minor|general aviation|municipal|nearby"
-    r"|other|also|several|regional|private|military)\b"
-)
-_PAST = re.compile(r"^[^,]{0,80}\b(?:was|were|began|arrived|embarked)\b")
-# A passage told wholly in the past tense describes what was, not what is.
-_PAST_TENSE = re.compile(
-    r"\b(?=\w)(?:was|were|had|ran|began|arrived|brought|functioned|relocated|handled|served|closed)\b"
-)
-_PRESENT_TENSE = re.compile(
-    r"\b(?=\w)(?:is|are|has|have|remains?|serves|operates|runs|handles|connects|carries|offers"
-    r"|provides|includes|links|now|today|currently)\b"
-)
-_PLANNED = _vocabulary(
-    r"\b(?=\w)(?:proposed|planned|plans?|cancel+ed|put on hold|would|could|might|rejected"
-    r"|suggested|feasibility|postponed|delayed|under construction|expected to|will be)\b"
-)
-_TRIVIA = _vocabulary(
-    r"\b(?=\w)(?:fares?|tickets?|prices?|costs?|free of charge|souvenir|shops?|museums?|films?"
-    r"|songs?|nicknamed|advocates|celebrit\w+|wi-?fi|apps?|application)\b|[$€£¥]\s?\d"
-)
-_ECONOMY = _vocabulary(
-    r"\b(?=\w)(?:econom(?:y|ic)|GDP|trade|exports?|imports?|logistics|financial|finance|industr\w+"
-    r"|manufacturing|headquarters|companies|corporations|port|hub|commerce|commercial"
-    r"|distribution|capital|largest|most populous|centre|center)\b"
-)
-# A sentence whose subject leans on the one before: "It is…", "This line…", "The airport…".
-_DANGLING = re.compile(
-    r"^(?:(?:It|Its|This|These|Those|They|Their|He|She|His|Her|Both|Such)\b"
-    r"|The (?:airport|port|harbou?r|station|line|lines|system|network|service|company"
-    r"|terminal|project|bridge|tunnel|route|road|highway|facility|building|latter|former"
-    r"|two|three|four)\b"
-    r"|[A-Z][a-z]+ing\b[^,]{0,80}, (?:it|they|this)\b"
-    r"|.*\b(?:this|that|these|those|the same) (?:airport|port|station|line|lines|system"
-    r"|network|route|bridge|terminal)\b)"
-)
-# A named facility: capitalised words ending in (or led by) a facility noun.
-# A named facility: a capitalised word right before a facility noun ("O'Hare International
-# Airport", "Union Station"), "Port of X", or a numbered road.
-_CAPITALISED_WORD = r"[A-Z][\w'’.–-]*\s"
-_FACILITY = {
-    "air": rf"{_CAPITALISED_WORD}(?:Airport|Airfield|Aerodrome|Air Base|Airlines|Airways)"
-    r"|Air Lines",
-    "sea": rf"(?:Port|Harbou?r) of [A-Z]\w+|{_CAPITALISED_WORD}(?:Port|Harbou?r|Terminal"
-    r"|Seaport|Docks)\b",
-    "rail": rf"{_CAPITALISED_WORD}(?:Station|Terminal|Railway|Railroad|Hauptbahnhof)"
-    r"|Gare (?:d[eou]s?|de la) [A-Z]\w+|Amtrak|Eurostar|Shinkansen",
-    "road": rf"{_CAPITALISED_WORD}(?:Highway|Motorway|Expressway|Freeway|Ring Road"
-    r"|Beltway|Parkway|Turnpike|Autobahn)|Interstate \d+|I-\d+|\b[AMEN]\d{1,3}\b",
-    "transit": rf"{_CAPITALISED_WORD}(?:Metro|Subway|Underground|Tram|Tramway|S-Bahn"
-    r"|U-Bahn|Light Rail|Transit|Streetcar|Overground)|Métro|RER",
-}
-# Every alternative starts with a capital: the lookahead skips other positions at once.
-_FACILITY_ANY = re.compile(
-    "(?=[A-Z])(?:" + "|".join(f"(?P<{mode}>{terms})" for mode, terms in _FACILITY.items()) + ")"
-)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’–-][^\W\d_]+)*")
 _FINAL = re.compile(r"[.!?][\"'”’)]?$")
 _NORMAL = re.compile(r"[\W_]+")
+_ELIDED = re.compile(r"([^\W\d_]+)['’](.+)")
 
 
 @dataclass
@@ -281,7 +66,7 @@ def _is_prose(sentence: str) -> bool:
     return len(sentence.split()) >= 5 and lower >= 3 and lower >= len(words) // 4
 
 
-def _relevant(sections: list[Section]) -> list[tuple[Section, str, str]]:
+def _relevant(sections: list[Section], language: Language) -> list[tuple[Section, str, str]]:
     """The lead and every transport or economy section, with heading path and kind.
 
     A section counts by the titles on its path ("Economy / Port" is transport), unless
@@ -295,45 +80,42 @@ def _relevant(sections: list[Section]) -> list[tuple[Section, str, str]]:
         headings = " / ".join(t for t in parents.values() if t)
         if section.title == "":
             chosen.append((section, headings, "lead"))
-        elif _OFF_TOPIC_TITLE.search(headings):
+        elif language.off_topic_title.search(headings):
             continue
-        elif _TRANSPORT_TITLE.search(headings):
+        elif language.transport_title.search(headings):
             chosen.append((section, headings, "transport"))
-        elif _ECONOMY_TITLE.search(headings):
+        elif language.economy_title.search(headings):
             chosen.append((section, headings, "economy"))
     return chosen
 
 
-def _heading_modes(headings: str) -> frozenset[str]:
+def _heading_modes(headings: str, language: Language) -> frozenset[str]:
     """The modes named by the most specific heading on the path that names any."""
     for title in reversed(headings.split(" / ")):
-        found = frozenset(m for m, p in _MODE_TITLE.items() if p.search(title))
+        found = frozenset(m for m, p in language.mode_titles.items() if p.search(title))
         if found:
             return found
     return frozenset()
 
 
-# The subject of a sentence: after an opening phrase ("Situated 10 miles south, ..."),
-# up to the first verb. When it is one mode's facility the sentence is about that mode.
-_OPENER = re.compile(
-    r"^(?:(?:[A-Z][a-z]+(?:ing|ed)|In|With|At|On|By|From|Since|As|After|Before|During|Along"
-    r"|Besides|Apart from)\b[^,]{0,120},\s*)"
-)
-_VERB = re.compile(
-    r"\b(?=\w)(?:is|are|was|were|has|have|had|will|serves?|served|connects?|covers?|provides?"
-    r"|operates?|handles?|runs?|ran|includes?|comprises?|consists?|links?|offers?|carries"
-    r"|carry|lies|lie|stands?|remains?|became|becomes?|opened|closed|reach(?:es)?|cross(?:es)?"
-    r"|converges?|maintains?|owns?|located|situated|built|can|may|also)\b"
-)
+def _mask(text: str, language: Language) -> str:
+    """The text with every phrase whose mode word does not mean that mode blanked."""
+    for mask in language.masks:
+        text = mask.sub(" ", text)
+    return text
 
 
-def _subject_mode(masked: str) -> str | None:
-    """The mode of the first term in the (masked) sentence's subject, if it names one."""
-    opener = _OPENER.match(masked)
+def _subject_mode(masked: str, language: Language) -> str | None:
+    """The mode of the first term in the (masked) sentence's subject, if it names one.
+
+    The subject runs from after an opening phrase ("Situated 10 miles south, ...") up to
+    the first verb; when it is one mode's facility the sentence is about that mode.
+    """
+    opener = language.opener.match(masked)
     body = masked[opener.end() if opener else 0 :]
-    verb = _VERB.search(body)
+    verb = language.verb.search(body)
     subject = body[: verb.start()] if verb else body
-    found = _STRONG_ANY.search(subject.lower())
+    found = language.strong.search(subject.lower())
     return found.lastgroup if found else None
 
 
@@ -342,40 +124,43 @@ def _counts(masked: str, pattern: re.Pattern[str]) -> Counter[str]:
     return Counter(m.lastgroup for m in pattern.finditer(masked) if m.lastgroup)
 
 
-def _mode_scores(s: _Sentence) -> dict[str, float]:
+def _mode_scores(s: _Sentence, language: Language) -> dict[str, float]:
     """Informativeness of the sentence as evidence for each mode it is about.
 
     Terms are counted in the sentence itself; a leaning sentence ("It handles 30 million
     passengers") also takes its antecedent's subject: its mode and named facility.
     """
-    masked = _mask(s.own)
+    masked = _mask(s.own, language)
     lower, masked_lower = s.own.lower(), masked.lower()
-    strong = _counts(masked_lower, _STRONG_ANY)
-    weak = Counter({m: len(p.findall(masked_lower)) for m, p in _WEAK_BY_MODE.items()})
-    named = _counts(masked, _FACILITY_ANY)
-    if not (strong["transit"] or strong["rail"] or _LINE.search(lower)):
-        strong["road"] += len(_NUMBERED_ROAD.findall(s.own))
+    strong = _counts(masked_lower, language.strong)
+    weak = Counter({m: len(p.findall(masked_lower)) for m, p in language.weak.items()})
+    named = _counts(masked, language.facilities)
+    if not (strong["transit"] or strong["rail"] or language.line.search(lower)):
+        strong["road"] += len(language.numbered_road.findall(s.own))
     if not (any(strong.values()) or any(weak.values())):
         return {}  # about no mode: nothing below can make it one
     context = s.text[: len(s.text) - len(s.own)]
     if context:
-        masked_context = _mask(context)
-        before = _counts(masked_context.lower(), _STRONG_ANY)
-        before_named = _counts(masked_context, _FACILITY_ANY)
+        masked_context = _mask(context, language)
+        before = _counts(masked_context.lower(), language.strong)
+        before_named = _counts(masked_context, language.facilities)
         for mode in MODE_NAMES:
             if before[mode] and (strong[mode] or weak[mode]):
                 strong[mode] += 1
                 named[mode] += min(before_named[mode], 1)
-    history = len(_HISTORY.findall(lower)) + len(_PAST.findall(s.own))
-    history += 2 * bool(_PAST_TENSE.search(s.text) and not _PRESENT_TENSE.search(s.text))
-    ranks, volumes = len(_RANK.findall(lower)), len(_VOLUME.findall(lower))
+    history = len(language.history.findall(lower)) + len(language.past.findall(s.own))
+    history += 2 * bool(
+        language.past_tense.search(s.text) and not language.present_tense.search(s.text)
+    )
+    ranks, volumes = len(language.rank.findall(lower)), len(language.volume.findall(lower))
     informative = bool(ranks or volumes) or s.kind == "lead"
     # What does not depend on the mode: cues of rank and volume, history, plans, trivia.
     common = 1.25 * min(ranks, 2) + 0.5 * min(volumes, 3) - 2.5 * min(history, 3)
-    common -= 1.5 * sum(bool(p.search(lower)) for p in (_SECONDARY, _PLANNED, _TRIVIA))
+    demerits = (language.secondary, language.planned, language.trivia)
+    common -= 1.5 * sum(bool(p.search(lower)) for p in demerits)
     common += 1.0 if s.kind == "lead" else 0.0
     others_named = {m for m in MODE_NAMES if named[m]}
-    subject = _subject_mode(masked)
+    subject = _subject_mode(masked, language)
     others_strong = {m for m in MODE_NAMES if strong[m]}
     scores: dict[str, float] = {}
     for mode in MODE_NAMES:
@@ -399,8 +184,17 @@ def _mode_scores(s: _Sentence) -> dict[str, float]:
     return scores
 
 
+def _split(text: str, language: Language) -> list[str]:
+    """Sentences by the language's abbreviations, sentence starters and ordinals."""
+    return split_sentences(
+        text, language.abbreviations, language.sentence_starters, ordinals=language.ordinals
+    )
+
+
 def _sentences(
-    relevant: list[tuple[Section, str, str]], title_words: frozenset[str] = frozenset()
+    relevant: list[tuple[Section, str, str]],
+    language: Language,
+    title_words: frozenset[str] = frozenset(),
 ) -> list[_Sentence]:
     """Candidate sentences, each carrying its antecedent when its subject leans on it.
 
@@ -410,29 +204,33 @@ def _sentences(
     out: list[_Sentence] = []
     seen: set[str] = set()
     for section, headings, kind in relevant:
-        heading_modes = _heading_modes(headings)
+        heading_modes = _heading_modes(headings, language)
         previous: list[str] = []
-        for position, text in enumerate(split_sentences(clean_prose(section.text))):
+        prose = clean_prose(section.text, language.foreign_name)
+        for position, text in enumerate(_split(prose, language)):
             if not _is_prose(text):
                 previous = []
                 continue
-            chain = [*previous, text] if _DANGLING.match(text) else [text]
+            leans = language.dangling.match(text) is not None
+            chain = [*previous, text] if leans else [text]
             previous = chain if len(chain) < 3 else []
             key = _NORMAL.sub(" ", text.lower()).strip()
-            if key in seen or (len(chain) == 1 and _DANGLING.match(text)):
+            if key in seen or (len(chain) == 1 and leans):
                 continue
             seen.add(key)
             lead = position if kind == "lead" else None
             s = _Sentence(
                 len(out), " ".join(chain), text, section, headings, lead, kind, heading_modes
             )
-            s.modes = _mode_scores(s)
+            s.modes = _mode_scores(s, language)
             lower = text.lower()
-            s.economy = len(_ECONOMY.findall(lower))
-            s.demerit = 1.5 * min(len(_HISTORY.findall(lower)), 2)
-            s.demerit += 1.5 * sum(bool(p.search(lower)) for p in (_PLANNED, _TRIVIA))
+            s.economy = len(language.economy.findall(lower))
+            s.demerit = 1.5 * min(len(language.history.findall(lower)), 2)
+            s.demerit += 1.5 * sum(
+                bool(p.search(lower)) for p in (language.planned, language.trivia)
+            )
             s.parts = len(chain)
-            s.words = frozenset(_content(text) - title_words)
+            s.words = frozenset(_content(text, language) - title_words)
             out.append(s)
     return out
 
@@ -461,8 +259,8 @@ def _logistics(candidates: list[_Sentence], k: int) -> dict[str, list[dict[str, 
     return result
 
 
-def _content(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+def _content(text: str, language: Language) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if w.lower() not in language.stopwords}
 
 
 def _overlaps(a: _Sentence, b: _Sentence) -> bool:
@@ -474,7 +272,7 @@ def _overlaps(a: _Sentence, b: _Sentence) -> bool:
     return shared >= 3 and shared / min(len(a.words), len(b.words)) > 0.6
 
 
-def _summary(candidates: list[_Sentence], n: int) -> list[str]:
+def _summary(candidates: list[_Sentence], n: int, language: Language) -> list[str]:
     """Extractive: the lead's definition, then the most informative logistics facts.
 
     Picked greedily by score; a pick costs the rest of its section a point, a mode
@@ -526,7 +324,9 @@ def _summary(candidates: list[_Sentence], n: int) -> list[str]:
         for s in pool:
             if s.section is best.section:
                 scores[s.index] -= 1.0
-    return [part for s in sorted(picked, key=lambda s: s.index) for part in split_sentences(s.text)]
+    return [
+        part for s in sorted(picked, key=lambda s: s.index) for part in _split(s.text, language)
+    ]
 
 
 # Tone: the band of polarity that encyclopaedic prose occupies, calibrated on the
@@ -541,7 +341,7 @@ _NON_PROSE = re.compile(
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]*")
 
 
-def _prose_for_tone(text: str) -> str:
+def _prose_for_tone(text: str, language: Language) -> str:
     """The text as sentiment should read it: no brackets, coordinates or emoticon shapes,
     and no proper names ("Fort Worth", "Nice", "Base" carry no tone).
 
@@ -551,7 +351,7 @@ def _prose_for_tone(text: str) -> str:
     text = _NON_PROSE.sub(" ", text)
     names = {m.group() for m in _CAPITALISED.finditer(text)}
     out = []
-    for sentence in split_sentences(text):
+    for sentence in _split(text, language):
         words = sentence.split(" ")
         masked = [
             "_" if (i and w[:1].isupper()) or (not i and w.strip(",;:") in names) else w
@@ -561,12 +361,15 @@ def _prose_for_tone(text: str) -> str:
     return "\n".join(out)
 
 
-def _sentiment_groups(relevant: list[tuple[Section, str, str]]) -> dict[str, str]:
+def _sentiment_groups(
+    relevant: list[tuple[Section, str, str]], language: Language
+) -> dict[str, str]:
     """The text of each top-level section group ("Lead" first), as it is scored."""
     groups: dict[str, list[str]] = defaultdict(list)
     for section, _, _ in relevant:
         if section.text:
-            groups[section.top or LEAD].append(_prose_for_tone(clean_prose(section.text)))
+            prose = clean_prose(section.text, language.foreign_name)
+            groups[section.top or LEAD].append(_prose_for_tone(prose, language))
     return {name: "\n".join(texts) for name, texts in groups.items()}
 
 
@@ -577,18 +380,29 @@ def tone_label(polarity: float) -> str:
     return "negative" if polarity < NEGATIVE_BELOW else "neutral"
 
 
-def _sentiment(relevant: list[tuple[Section, str, str]]) -> dict[str, Any]:
+def _sentiment(
+    relevant: list[tuple[Section, str, str]], language: Language
+) -> dict[str, Any] | None:
     """TextBlob's PatternAnalyzer over the analysed prose and per top-level section.
 
     Each section group is scored once with the function ``TextBlob(text).sentiment``
-    calls (loaded without NLTK by ``sentiment.score``); the overall figures are the mean
-    over all its word assessments, i.e. what TextBlob gives for the joined text.
+    calls (loaded without NLTK by ``sentiment.score``; French by ``sentiment_lang``); the
+    overall figures are the mean over all its word assessments, i.e. what TextBlob gives
+    for the joined text. None for a language without a kept lexicon: an English lexicon
+    would call any other text neutral.
     """
+    if language.sentiment is None:
+        return None
+    score = sentiment_score
+    if language.code != "en":
+        from .sentiment_lang import score as score_in
+
+        score = partial(score_in, code=language.code)
     sections: dict[str, dict[str, float]] = {}
     total_p = total_s = 0.0
     assessed = 0
-    for name, text in _sentiment_groups(relevant).items():
-        polarity, subjectivity, count = sentiment_score(text)
+    for name, text in _sentiment_groups(relevant, language).items():
+        polarity, subjectivity, count = score(text)
         total_p, total_s, assessed = (
             total_p + polarity * count,
             total_s + subjectivity * count,
@@ -605,74 +419,7 @@ def _sentiment(relevant: list[tuple[Section, str, str]]) -> dict[str, Any]:
     }
 
 
-STOPWORDS = frozenset(
-    """
-    a about above after again against all also although am among an and any are as at be
-    became because become been before being below between both but by can could did do
-    does doing down during each either else even ever every few for from further had has
-    have having he her here hers herself him himself his how however i if in into is it
-    its itself just least less many may me might more most much must my myself near
-    neither no nor not now of off often on once one only onto or other others our ours
-    ourselves out over own per rather same several she should since so some such than
-    that the their theirs them themselves then there these they this those though
-    through thus to too toward towards under until up upon us very via was we were what
-    when where whether which while who whom whose why will with within without would yet
-    you your yours including include includes included known called around along across
-    well still since first second third two three four five six seven eight nine ten
-    million billion percent per cent year years time times part number
-    """.split()  # noqa: SIM905 - a word list reads best as text
-)
-# Words that name nothing in particular: never a key phrase on their own or at its edge.
-_GENERIC = frozenset(
-    """
-    city cities area areas population census people region regions country countries
-    state states world town towns district districts part parts center centre centres
-    centers place places number numbers today total average mean percent rate level
-    system systems service services way ways side lot end metro major main large largest
-    new old many various several other others following north south east west northern
-    southern eastern western central greater upper lower ring middle january february march
-    april may june july august september october november december monday tuesday wednesday
-    thursday friday saturday sunday government authority report estimate estimates
-    """.split()  # noqa: SIM905 - a word list reads best as text
-)
-# Lower-case words that may join a name ("Port of Spain", "Gare do Oriente").
-_NAME_JOINERS = frozenset(
-    [
-        "of",
-        "de",
-        "do",
-        "da",
-        "du",
-        "des",
-        "del",
-        "della",
-        "la",
-        "le",
-        "les",
-        "the",
-        "upon",
-        "am",
-        "an",
-        "der",
-    ]
-)
 _TOKEN = re.compile(r"[^\W_][\w'’.&–-]*|[^\w\s]")
-_LOGISTICS_NOUN = _vocabulary(
-    r"\b(?=\w)(?:airports?|airlines?|air lines|airways|ports?|harbou?rs?|terminals?|stations?"
-    r"|railways?|railroads?|rail|metro|subway|underground|tram\w*|lines?|highways?"
-    r"|motorways?|expressways?|freeways?|interstate|bridges?|tunnels?|ring road|canal"
-    r"|docks?|logistics|freight|cargo|shipping|container\w*|exchange|bank|district|zone"
-    r"|industr\w*|transit|transport\w*|authority|company|corporation|group)\b"
-)
-
-
-_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
-# Institutions that are no part of a logistics brief, however often named.
-_NOT_LOGISTICS = _vocabulary(
-    r"\b(?=\w)(?:university|college|school|hospital|museum|cathedral|church|award|prize|report"
-    r"|festival|estates|union|war|empire|dynasty|index|score|heritage|government|states|league"
-    r"|revolution|memorial|murdered|governorate)\b"
-)
 
 
 def _name_tokens(sentence: str) -> list[str]:
@@ -687,44 +434,77 @@ def _name_tokens(sentence: str) -> list[str]:
     return tokens
 
 
-def _names(sentence: str) -> list[str]:
+def _elided(token: str, language: Language) -> str | None:
+    """The word after an elided article ("d'Austerlitz": "Austerlitz"), if the token has one."""
+    if not language.elisions:
+        return None
+    found = _ELIDED.fullmatch(token)
+    return found[2] if found and found[1].lower() in language.elisions else None
+
+
+def _capital(token: str, language: Language) -> bool:
+    """Capitalised, or a capitalised word behind an elided article ("l'Atlantique")."""
+    rest = token if token[:1].isupper() else _elided(token, language)
+    return rest is not None and rest[:1].isupper()
+
+
+def _names(sentence: str, language: Language) -> list[str]:
     """Runs of capitalised words (joined by "of", "de"... and numbers), a name each.
 
     The sentence's first word starts a name only when the next word is capitalised too
-    ("New York City is..."), so "Several ports" is no name.
+    ("New York City is..."), so "Several ports" is no name. Where nouns come first, a
+    logistics noun before a name opens it ("gare de Lyon", "puerto de Valencia").
     """
     tokens = _name_tokens(sentence)
+    joiners, elisions = language.name_joiners, language.elisions
     names: list[str] = []
     run: list[str] = []
     at_start = True  # whether the current run began the sentence
 
     def flush() -> None:
-        while run and run[-1].lower() in _NAME_JOINERS:
+        while run and run[-1].lower() in joiners:
             run.pop()
         while run and (
-            run[0].lower() in _NAME_JOINERS or (at_start and run[0].lower() in STOPWORDS)
+            run[0].lower() in joiners or (at_start and run[0].lower() in language.stopwords)
         ):
             run.pop(0)
         if run:
+            if elisions:
+                run[0] = _elided(run[0], language) or run[0]
             names.append(" ".join(run))
         run.clear()
 
     for i, token in enumerate(tokens):
         word = token[:-2] if token.endswith("'s") else token
+        possessive = word is not token
+        if elisions:
+            rest = _elided(word, language)
+            if rest is not None and not rest[:1].isupper():
+                word = rest  # "L'aéroport de Nice": the article is no part of the name
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        capital = word[:1].isupper()
+        capital = word[:1].isupper() or (bool(elisions) and _capital(word, language))
         if i == 0 and capital and not following[:1].isupper():
             continue
+        after = tokens[i + 2] if i + 2 < len(tokens) else ""
         opens_name = (
             word.isdigit()
-            and following in _NAME_JOINERS - {"of", "the"}
-            and tokens[i + 2 : i + 3] != []
-            and tokens[i + 2][:1].isupper()
+            and following in language.number_joiners
+            and after != ""
+            and after[:1].isupper()
         )
         opens_name = opens_name or (
-            _ORDINAL.fullmatch(word) is not None and following[:1].isupper()
+            language.ordinal.fullmatch(word) is not None and following[:1].isupper()
         )
-        if capital or opens_name or (run and (word in _NAME_JOINERS or word.isdigit())):
+        opens_name = opens_name or (
+            language.head_first
+            and not run
+            and language.logistics_noun.fullmatch(word.lower()) is not None
+            and (
+                _capital(following, language)
+                or (following in joiners and after != "" and _capital(after, language))
+            )
+        )
+        if capital or opens_name or (run and (word in joiners or word.isdigit())):
             if not run:
                 at_start = i == 0
             run.append(word)
@@ -732,46 +512,62 @@ def _names(sentence: str) -> list[str]:
                 run.clear()
         else:
             flush()
-        if word is not token:
+        if possessive:
             flush()
     flush()
     return names
 
 
-def _noun_phrases(sentence: str) -> list[str]:
-    """Lower-case runs of 2-3 words that end in a logistics noun ("container terminal")."""
+def _phrase_words(chunk: str, language: Language) -> list[str]:
+    """The words of a chunk; an elided article ends a run ("" marks the break)."""
+    if not language.elisions:
+        return _WORD.findall(chunk)
+    words: list[str] = []
+    for word in _WORD.findall(chunk):
+        rest = _elided(word, language)
+        words.extend(["", rest] if rest else [word])
+    return words
+
+
+def _noun_phrases(sentence: str, language: Language) -> list[str]:
+    """Lower-case runs of 2-3 words headed by a logistics noun: its last word in English
+    ("container terminal"), its first in French or Spanish ("gare routière")."""
     out: list[str] = []
     for chunk in re.split(r"[^\w\s'-]|\d+\w*", sentence):
         run: list[str] = []
-        for word in [*_WORD.findall(chunk), ""]:
+        for word in [*_phrase_words(chunk, language), ""]:
             if (
                 word
                 and word[0].islower()
-                and word not in STOPWORDS
-                and not word.endswith(("ly", "'s", "’s"))
+                and word not in language.stopwords
+                and not word.endswith(language.adverb_endings)
             ):
                 run.append(word)
                 continue
             for size in (3, 2):
-                tail = run[-size:]
-                if (
-                    len(tail) == size
-                    and _LOGISTICS_NOUN.fullmatch(tail[-1].lower())
-                    and not any(w in _GENERIC or w.endswith(("ed", "ing")) for w in tail[:-1])
+                if len(run) < size:
+                    continue
+                phrase = run[:size] if language.head_first else run[-size:]
+                head, modifiers = (
+                    (phrase[0], phrase[1:]) if language.head_first else (phrase[-1], phrase[:-1])
+                )
+                if language.logistics_noun.fullmatch(head.lower()) and not any(
+                    w in language.generic or w.endswith(language.participle_endings)
+                    for w in modifiers
                 ):
-                    out.append(" ".join(tail))
+                    out.append(" ".join(phrase))
                     break
             run = []
     return out
 
 
 def _key_phrases(
-    candidates: list[_Sentence], title_words: frozenset[str], top: int = 10
+    candidates: list[_Sentence], title_words: frozenset[str], language: Language, top: int = 10
 ) -> list[str]:
     """Names and logistics noun phrases of the analysed text, by salience.
 
     Chosen over TextBlob's noun_phrases (needs NLTK corpora and trains a tagger): a name
-    is a run of capitalised words, a noun phrase a lower-case run ending in a logistics
+    is a run of capitalised words, a noun phrase a lower-case run headed by a logistics
     noun; fragments, generic words and the city's own name alone are never phrases.
     Names come first, by frequency with a bonus for longer names and logistics nouns;
     noun phrases only fill what names leave, when seen twice; a name inside a longer
@@ -780,15 +576,17 @@ def _key_phrases(
     counts: Counter[str] = Counter()
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     lower: set[str] = set()
+    plain = language.generic | language.name_joiners
+    logistics_noun = language.logistics_noun
     for s in candidates:
-        phrases = _noun_phrases(s.own)
+        phrases = _noun_phrases(s.own, language)
         lower.update(p.lower() for p in phrases)
-        for phrase in [*_names(s.own), *phrases]:
+        for phrase in [*_names(s.own, language), *phrases]:
             words = phrase.lower().split()
             if (
-                _NOT_LOGISTICS.search(phrase.lower())
-                or set(words) <= _GENERIC | title_words | _NAME_JOINERS
-                or all(w in _GENERIC | _NAME_JOINERS or _LOGISTICS_NOUN.fullmatch(w) for w in words)
+                language.not_logistics.search(phrase.lower())
+                or set(words) <= plain | title_words
+                or all(w in plain or logistics_noun.fullmatch(w) for w in words)
             ):
                 continue
             key = phrase.lower().replace("–", "-")
@@ -798,7 +596,7 @@ def _key_phrases(
     def score(key: str) -> tuple[bool, float]:
         words = key.split()
         value = math.log2(1 + counts[key]) * (1 + 0.25 * min(len(words) - 1, 3))
-        return key in lower, value * 2.5 if _LOGISTICS_NOUN.search(key) else value
+        return key in lower, value * 2.5 if logistics_noun.search(key) else value
 
     ranked = sorted(counts, key=lambda k: (score(k)[0], -score(k)[1], k))
     chosen: list[str] = []
@@ -813,8 +611,47 @@ def _key_phrases(
     return [surfaces[k].most_common(1)[0][0] for k in chosen]
 
 
+# What an edition without a language profile does not get, and why.
+_UNPROFILED_LIMITS = (
+    (
+        "summary",
+        "The first sentences of the lead, in order: no transport or economy vocabulary for "
+        "this language ranks them, and sentences are split without its abbreviations.",
+    ),
+    ("logistics", "Empty: no transport vocabulary or section headings for this language."),
+    ("sentiment", "Null: no sentiment lexicon for this language."),
+    ("key_phrases", "Empty: no stopword list for this language."),
+)
+_FACTS_LIMIT = (
+    "facts.population",
+    "Read from English infobox labels and English prose only, so usually null here.",
+)
+
+
+def _limits(language: Language | None) -> list[dict[str, str]]:
+    """What this brief's language leaves out (nothing, in English)."""
+    if language is not None and language.code == "en":
+        return []
+    found = list(_UNPROFILED_LIMITS) if language is None else []
+    if language is not None and language.sentiment_reason is not None:
+        found.append(("sentiment", f"Null: {language.sentiment_reason}"))
+    found.append(_FACTS_LIMIT)
+    return [{"field": name, "reason": reason} for name, reason in found]
+
+
+def _lead_only(extract: str, sentences: int) -> list[str]:
+    """The first prose sentences of the lead, split on [.?!] with no word lists."""
+    lead = clean_prose(split_sections(extract)[0].text, None)
+    split = split_sentences(lead, frozenset(), frozenset())
+    return [s for s in split if _is_prose(s)][:sentences]
+
+
 def analyse(
-    extract: str, sentences: int = 5, evidence_per_mode: int = 3, title: str = ""
+    extract: str,
+    sentences: int = 5,
+    evidence_per_mode: int = 3,
+    title: str = "",
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The brief's text part of one article (``sentences`` is validated by the caller).
 
@@ -823,14 +660,27 @@ def analyse(
     with it), ``logistics`` (per mode air/sea/rail/road/transit up to
     ``evidence_per_mode`` ``{"text", "section"}`` items informative enough to act on; the
     lead's section is "Lead"), ``sentiment`` (polarity, subjectivity, label, per
-    top-level section) and ``key_phrases`` (up to 10), all from the analysed text only.
+    top-level section; None without a lexicon for ``lang``) and ``key_phrases`` (up to
+    10), all from the analysed text only, and ``analysis``: the language profile used
+    (None when ``lang`` has none) and the ``limits`` that follow from it.
     """
-    relevant = _relevant(split_sections(extract))
+    language = for_code(lang)
+    analysis = {"language": language.code if language else None, "limits": _limits(language)}
+    if language is None:
+        return {
+            "summary": _lead_only(extract, sentences),
+            "logistics": {mode: [] for mode in MODE_NAMES},
+            "sentiment": None,
+            "key_phrases": [],
+            "analysis": analysis,
+        }
+    relevant = _relevant(split_sections(extract), language)
     title_words = frozenset(w.lower() for w in _WORD.findall(title))
-    candidates = _sentences(relevant, title_words)
+    candidates = _sentences(relevant, language, title_words)
     return {
-        "summary": _summary(candidates, sentences),
+        "summary": _summary(candidates, sentences, language),
         "logistics": _logistics(candidates, evidence_per_mode),
-        "sentiment": _sentiment(relevant),
-        "key_phrases": _key_phrases(candidates, title_words),
+        "sentiment": _sentiment(relevant, language),
+        "key_phrases": _key_phrases(candidates, title_words, language),
+        "analysis": analysis,
     }

@@ -277,11 +277,19 @@ def render_brief(doc: dict[str, Any]) -> str:
         lines.append(f"  {mode.capitalize()}" + ("" if evidence else ": no evidence"))
         lines += [_wrap(f"• {e['text']} [{e['section']}]", "    ") for e in evidence]
     sentiment = doc["sentiment"]
+    tone = (
+        f"{sentiment['label']} (polarity {sentiment['polarity']:+.3f}, "
+        f"subjectivity {sentiment['subjectivity']:.3f})"
+        if sentiment
+        else "not computed (see Limits)"
+    )
+    limits = doc["analysis"]["limits"]
     lines += [
         "",
-        f"Sentiment    {sentiment['label']} (polarity {sentiment['polarity']:+.3f}, "
-        f"subjectivity {sentiment['subjectivity']:.3f})",
+        f"Sentiment    {tone}",
         _wrap("Key phrases  " + "; ".join(doc["key_phrases"]), "").rstrip(),
+        *(["", "Limits"] if limits else []),
+        *(_wrap(f"{limit['field']}: {limit['reason']}") for limit in limits),
         "",
         _wrap(f"{doc['source']['attribution']} {doc['source']['url']}", ""),
     ]

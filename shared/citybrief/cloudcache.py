@@ -21,8 +21,8 @@ import json
 import math
 import os
 import time
-from datetime import UTC, datetime, timedelta
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .cache import Value

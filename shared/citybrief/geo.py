@@ -60,13 +60,14 @@ class _Airports(NamedTuple):
 
 @dataclass(frozen=True)
 class CityPoint:
-    """One city as :func:`compare` needs it; ``sentiment`` has polarity/subjectivity/label."""
+    """One city as :func:`compare` needs it; ``sentiment`` has polarity/subjectivity/label,
+    or is None where the article's language has no sentiment lexicon."""
 
     title: str
     url: str
     coordinates: Coordinates | None
     timezone: str | None  # IANA name
-    sentiment: dict[str, Any]
+    sentiment: dict[str, Any] | None
 
 
 def haversine_km(a: Coordinates, b: Coordinates) -> float:
@@ -224,9 +225,12 @@ def compare(
         "legs": [
             _leg(a, b, speed_kmh, when) for i, a in enumerate(cities) for b in cities[i + 1 :]
         ],
+        # Only cities with a sentiment can be ranked by it.
         "ranking": [
-            c.title
-            for c in sorted(cities, key=lambda c: (-float(c.sentiment["polarity"]), c.title))
+            title
+            for _, title in sorted(
+                (-float(c.sentiment["polarity"]), c.title) for c in cities if c.sentiment
+            )
         ],
         "assumptions": {
             "speed_kmh": speed_kmh,

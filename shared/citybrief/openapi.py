@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from . import __version__
+from .languages import CODES
 from .validation import (
     CITIES_MAX,
     CITIES_MIN,
@@ -172,6 +173,28 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
         }
     ),
     "LogisticsItem": _object({"text": {"type": "string"}, "section": {"type": "string"}}),
+    "Limit": _object(
+        {
+            "field": {"type": "string", "examples": ["sentiment", "facts.population"]},
+            "reason": {"type": "string"},
+        },
+        description="A part of the brief that this language leaves out or computes less well.",
+    ),
+    "Analysis": _object(
+        {
+            "language": {
+                "enum": [*CODES, None],
+                "description": "The language profile the text was analysed with (headings, "
+                "vocabularies, sentence rules, stopwords); null when the edition's language "
+                "has none, and the brief then has only what needs no language knowledge.",
+            },
+            "limits": {
+                "type": "array",
+                "items": _ref("Limit"),
+                "description": "Empty for English.",
+            },
+        }
+    ),
     "Airport": _object(
         {
             "iata": {"type": "string", "pattern": "^[A-Z0-9]{3}$"},
@@ -186,7 +209,7 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
     ),
     "Brief": _object(
         {
-            "schema_version": {"const": "1.0"},
+            "schema_version": {"const": "1.1"},
             "query": {"type": "string", "description": "The city as asked for."},
             "title": {"type": "string"},
             "url": {"type": "string", "format": "uri"},
@@ -210,8 +233,13 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
                     "airports": {"type": "array", "items": _ref("Airport")},
                 }
             ),
-            "sentiment": _ref("Sentiment"),
+            "sentiment": {
+                **_nullable(_ref("Sentiment")),
+                "description": "Null when the article's language has no kept sentiment "
+                "lexicon (there is one for en and fr); analysis.limits says why.",
+            },
             "key_phrases": {"type": "array", "items": {"type": "string"}},
+            "analysis": _ref("Analysis"),
             "source": _object(
                 {
                     "license": {"const": "CC BY-SA 4.0"},
@@ -223,7 +251,7 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
     ),
     "Comparison": _object(
         {
-            "schema_version": {"const": "1.0"},
+            "schema_version": {"const": "1.1"},
             "cities": {
                 "type": "array",
                 "items": _object(
@@ -235,11 +263,15 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
                             "type": ["string", "null"],
                             "description": "IANA time zone name, e.g. Europe/Paris",
                         },
-                        "sentiment": {
-                            **_ref("SentimentScore"),
-                            "required": ["polarity", "subjectivity", "label"],
-                            "properties": {"label": {"enum": ["positive", "neutral", "negative"]}},
-                        },
+                        "sentiment": _nullable(
+                            {
+                                **_ref("SentimentScore"),
+                                "required": ["polarity", "subjectivity", "label"],
+                                "properties": {
+                                    "label": {"enum": ["positive", "neutral", "negative"]}
+                                },
+                            }
+                        ),
                     }
                 ),
             },
@@ -257,7 +289,12 @@ _COMPONENT_SCHEMAS: dict[str, Any] = {
                     }
                 ),
             },
-            "ranking": {"type": "array", "items": {"type": "string"}},
+            "ranking": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Titles by polarity, most positive first; cities without a "
+                "sentiment are left out.",
+            },
             "assumptions": {"type": "object"},
         }
     ),

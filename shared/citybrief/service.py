@@ -29,8 +29,8 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .wiki import ArticleSource
 
-SCHEMA_VERSION = "1.0"
-ANALYSIS_VERSION = "2"
+SCHEMA_VERSION = "1.1"  # 1.1: "analysis" (language, limits); sentiment may be null
+ANALYSIS_VERSION = "3"  # 3: German, French and Spanish briefs follow the English rules
 LICENSE = "CC BY-SA 4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 # Wikimedia's etiquette: keep at most two requests to Wikipedia in flight per caller.
@@ -181,7 +181,7 @@ class BriefService:
         from .facts import extract_facts
 
         computed = {
-            **analyse(article.extract, sentences, title=article.title),
+            **analyse(article.extract, sentences, title=article.title, lang=article.lang),
             "facts": extract_facts(article),
         }
         self.cache.put(key, computed)
@@ -211,6 +211,7 @@ class BriefService:
             "facts": parts["facts"],
             "sentiment": parts["sentiment"],
             "key_phrases": parts["key_phrases"],
+            "analysis": parts["analysis"],
             "source": attribution(article),
         }
 
@@ -235,7 +236,7 @@ class BriefService:
                 url=brief["url"],
                 coordinates=_coordinates(brief),
                 timezone=brief["facts"]["timezone"]["iana"],
-                sentiment={k: brief["sentiment"][k] for k in ("polarity", "subjectivity", "label")},
+                sentiment=_tone(brief["sentiment"]),
             )
             for brief in briefs
         ]
@@ -250,6 +251,13 @@ class BriefService:
                 f"licensed under {LICENSE}: " + ", ".join(b["url"] for b in briefs),
             },
         }
+
+
+def _tone(sentiment: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A comparison's sentiment: the overall figures, or None without a lexicon."""
+    if sentiment is None:
+        return None
+    return {k: sentiment[k] for k in ("polarity", "subjectivity", "label")}
 
 
 def _coordinates(brief: dict[str, Any]) -> Any:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 _HEADING = re.compile(r"^(={2,4})\s*(.*?)\s*\1\s*$")
 
@@ -41,6 +42,19 @@ _SENTENCE_STARTERS = frozenset(
     additionally furthermore moreover later then thus such what which who
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
+
+
+# A token of digits ending in a period ("3.") is taken as an ordinal by languages that
+# write them so ("am 3. Oktober"): it then ends a sentence only before a sentence starter.
+_ORDINAL = re.compile(r"\d{1,3}\.")
+
+
+class _Rules(NamedTuple):
+    """One language's splitting parameters (see ``split_sentences``)."""
+
+    abbreviations: frozenset[str]
+    starters: frozenset[str]
+    ordinals: bool
 
 
 @dataclass(frozen=True)
@@ -113,32 +127,34 @@ _NUMBER = re.compile(r"-?[.,]?\d[\d,.-]*\.?")
 _PUNCTUATION = frozenset(";:,.!?")
 
 
-def _is_abbreviation(word: str) -> bool:
+def _is_abbreviation(word: str, rules: _Rules) -> bool:
     """A listed abbreviation or any dotted initialism, lower case without final period."""
-    return word in _ABBREVIATIONS or _INITIALISM.fullmatch(word) is not None
+    return word in rules.abbreviations or _INITIALISM.fullmatch(word) is not None
 
 
-def _is_starter(token: str) -> bool:
+def _is_starter(token: str, rules: _Rules) -> bool:
     """Whether Punkt takes ``token`` for the capitalised start of a new sentence."""
-    return token[0].isupper() and token.lower().removesuffix(".") in _SENTENCE_STARTERS
+    return token[0].isupper() and token.lower().removesuffix(".") in rules.starters
 
 
-def _ends_sentence(token: str, following: str) -> bool:
+def _ends_sentence(token: str, following: str, rules: _Rules) -> bool:
     """Punkt's verdict (both annotation passes) on a sentence break after ``token``."""
     if token in {".", "?", "!"}:
         return True
     if not token.endswith("."):
         return False
     if token.endswith(".."):  # an ellipsis: tokens split ".." runs off every word
-        return _is_starter(following)
+        return _is_starter(following, rules)
     word = token[:-1].lower()
-    if _is_abbreviation(word) or _is_abbreviation(word.rsplit("-", 1)[-1]):
+    if _is_abbreviation(word, rules) or _is_abbreviation(word.rsplit("-", 1)[-1], rules):
         # "etc. The" splits, "etc. Paris" does not; an initial that is one ("C.") never.
-        return _is_starter(following) and _INITIAL.fullmatch(token) is None
+        return _is_starter(following, rules) and _INITIAL.fullmatch(token) is None
+    if rules.ordinals and _ORDINAL.fullmatch(token):  # "3. Oktober", but "Platz 3. Die"
+        return _is_starter(following, rules)
     head = following[0]
     if _INITIAL.fullmatch(token):
         # "J. Bach": any cased word but a sentence starter continues the name.
-        return _is_starter(following) or not (
+        return _is_starter(following, rules) or not (
             head.isupper() or head.islower() or following in _PUNCTUATION
         )
     if _NUMBER.fullmatch(token):  # "in 1990. The" splits, "the 4. of July" does not
@@ -146,13 +162,13 @@ def _ends_sentence(token: str, following: str) -> bool:
     return True
 
 
-def _break(candidate: re.Match[str]) -> tuple[int, int] | None:
+def _break(candidate: re.Match[str], rules: _Rules) -> tuple[int, int] | None:
     """(end, start of the next sentence) if Punkt breaks at ``candidate``'s last [.?!].
 
     Closing quotes and brackets right after the break stay with the sentence they end.
     """
     tokens = _TOKEN.findall(candidate[0] + candidate["after"])
-    if not any(_ends_sentence(token, following) for token, following in pairwise(tokens)):
+    if not any(_ends_sentence(token, after, rules) for token, after in pairwise(tokens)):
         return None
     end = candidate.end()
     start = candidate.start("next") if candidate["next"] else end
@@ -163,7 +179,7 @@ def _break(candidate: re.Match[str]) -> tuple[int, int] | None:
     return end, start
 
 
-def _breaks(line: str) -> Iterator[tuple[int, int]]:
+def _breaks(line: str, rules: _Rules) -> Iterator[tuple[int, int]]:
     """The breaks Punkt makes in a line, in order: one scan over its candidate words."""
     for word in _END_WORD.finditer(line):
         candidates = [word]
@@ -172,16 +188,16 @@ def _breaks(line: str) -> Iterator[tuple[int, int]]:
             # Punkt also judges a candidate that opens the word on its own ("!! Yes").
             candidates.insert(0, first)
         for candidate in candidates:
-            found = _break(candidate)
+            found = _break(candidate, rules)
             if found:
                 yield found
 
 
-def _split_line(line: str) -> list[str]:
+def _split_line(line: str, rules: _Rules) -> list[str]:
     """Sentences of a stripped line, as Punkt splits it."""
     sentences: list[str] = []
     start = 0
-    for end, next_start in _breaks(line):
+    for end, next_start in _breaks(line, rules):
         sentences.append(line[start:end])
         start = next_start
     if start < len(line):
@@ -189,17 +205,28 @@ def _split_line(line: str) -> list[str]:
     return sentences
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(
+    text: str,
+    abbreviations: frozenset[str] = _ABBREVIATIONS,
+    starters: frozenset[str] = _SENTENCE_STARTERS,
+    *,
+    ordinals: bool = False,
+) -> list[str]:
     """Split text into sentences; every line is its own paragraph.
 
     In the extracts a sentence never crosses a newline, while list items and headings
     often lack a final period, so splitting lines first keeps them from merging.
+    ``abbreviations`` (lower case, no final period) and ``starters`` (lower case) are a
+    language's; the defaults are English. ``ordinals``: a 1-3 digit number with a period
+    is an ordinal ("3. Oktober") that ends a sentence only before a starter. No starter
+    may be an abbreviation.
     """
+    rules = _Rules(abbreviations, starters, ordinals)
     sentences: list[str] = []
     for raw in text.splitlines():
         line = raw.strip()
         if line:
-            sentences.extend(s.strip() for s in _split_line(line))
+            sentences.extend(s.strip() for s in _split_line(line, rules))
     return sentences
 
 
@@ -215,13 +242,6 @@ _FOREIGN_SCRIPT = re.compile(
     r"[\u0370-\u03ff\u0400-\u052f\u0590-\u08ff\u0900-\u0dff"
     r"\u0e00-\u0fff\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
 )
-# "Portuguese: Lisboa", "US: ", "Danish: København": a language or variety label.
-_LANGUAGE_LABEL = re.compile(
-    r"^[\s;,]*(?:cf\. )?(?:[A-Z][a-z]+ )?"
-    r"(?:[A-Z][a-z]*(?:ese|ish|ian|an|ic|ch|ek|i|u)|Latin|US|UK):"
-)
-# Respelled pronunciation: "at-LAN-tə", "KY-roh", "MEW-nik(h)".
-_RESPELLING = re.compile(r"\b[a-z()]*[A-Z]{2,}[a-z()]*-[a-z(]|\b[a-z()]+-[A-Z]{2,}\b")
 # Editorial marks and reference numbers in square brackets.
 _EDITORIAL = re.compile(r"\[\d+\]|(?<![^\W\d_])\[(?:[a-z][a-z ?]{0,30}|note \d+|nb \d+)\]")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
@@ -229,19 +249,20 @@ _SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.])")
 _LOST_SPACE = re.compile(r"(?:(?<=[a-z]{3})|(?<=\d{2}))\.(?=[A-Z][a-z]{2,}\b)")
 
 
-def _is_non_prose(inside: str) -> bool:
+def _is_non_prose(inside: str, foreign_name: re.Pattern[str] | None) -> bool:
     """A bracketed group that only says how the name is pronounced or written elsewhere."""
     if not inside.strip(" ;,:\u200e\u200f"):
         return True
     return bool(
         _IPA.search(inside)
         or _FOREIGN_SCRIPT.search(inside)
-        or _LANGUAGE_LABEL.match(inside)
-        or _RESPELLING.search(inside)
+        or (foreign_name is not None and foreign_name.search(inside))
     )
 
 
-def _drop_groups(text: str, opening: str, closing: str) -> str:
+def _drop_groups(
+    text: str, opening: str, closing: str, foreign_name: re.Pattern[str] | None
+) -> str:
     """Remove balanced ``opening...closing`` groups (nesting allowed) that are non-prose."""
     out: list[str] = []
     depth = 0
@@ -255,7 +276,7 @@ def _drop_groups(text: str, opening: str, closing: str) -> str:
             depth -= 1
             if depth == 0:
                 group = text[start : index + 1]
-                out.append("" if _is_non_prose(group[1:-1]) else group)
+                out.append("" if _is_non_prose(group[1:-1], foreign_name) else group)
         elif depth == 0:
             out.append(char)
     if depth:  # unbalanced: keep the rest as it was
@@ -263,16 +284,21 @@ def _drop_groups(text: str, opening: str, closing: str) -> str:
     return "".join(out)
 
 
-def clean_prose(text: str) -> str:
-    """Text with pronunciation, native-script and editorial residue removed, line by line."""
-    return "\n".join(_clean_line(line) for line in text.splitlines())
+def clean_prose(text: str, foreign_name: re.Pattern[str] | None) -> str:
+    """Text with pronunciation, native-script and editorial residue removed, line by line.
+
+    ``foreign_name`` is the article language's mark of a bracketed pronunciation or name
+    in another language ("Portuguese: Lisboa", "en occitan Marselha"; see
+    ``languages.Language.foreign_name``); None where the language has no profile.
+    """
+    return "\n".join(_clean_line(line, foreign_name) for line in text.splitlines())
 
 
-def _clean_line(line: str) -> str:
+def _clean_line(line: str, foreign_name: re.Pattern[str] | None) -> str:
     if "(" in line:
-        line = _drop_groups(line, "(", ")")
+        line = _drop_groups(line, "(", ")", foreign_name)
     if "[" in line:
-        line = _drop_groups(_EDITORIAL.sub("", line), "[", "]")
+        line = _drop_groups(_EDITORIAL.sub("", line), "[", "]", foreign_name)
     line = _LOST_SPACE.sub(". ", line)
     line = _SPACES.sub(" ", line)
     return _SPACE_BEFORE_MARK.sub("", line)

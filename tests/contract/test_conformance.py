@@ -77,7 +77,7 @@ def check(case: Case, reply: Reply, platform: str) -> None:
     match case.check:
         case "brief-chicago":
             assert doc["title"] == "Chicago"
-            assert doc["schema_version"] == "1.0"
+            assert doc["schema_version"] == "1.1"
             assert len(doc["summary"]) == int(case.call.query.get("sentences", "5")) or len(
                 doc["summary"]
             ) in (3, 5)

@@ -10,14 +10,26 @@ from typing import Any
 
 import pytest
 
-from citybrief.analysis import _STRONG, _WEAK, STOPWORDS, _prose_for_tone, analyse, tone_label
+from citybrief.analysis import _prose_for_tone, analyse, tone_label
+from citybrief.languages import Language, for_code
 from citybrief.text import clean_prose, split_sections
 from tests.reference import articles
 
-MODES = {
-    mode: re.compile(rf"\b(?:{_STRONG[mode]}|{_WEAK[mode]}|[AMEN]\d{{1,3}})\b", re.IGNORECASE)
-    for mode in _STRONG
-}
+
+def _english() -> Language:
+    language = for_code("en")
+    assert language is not None
+    return language
+
+
+ENGLISH = _english()
+
+
+def _names_a_term_of(mode: str, text: str) -> bool:
+    """Whether ``text`` names one of the mode's strong or weak terms, or a numbered road."""
+    lower = text.lower()
+    strong = any(m.lastgroup == mode for m in ENGLISH.strong.finditer(lower))
+    return strong or bool(ENGLISH.weak[mode].search(lower) or ENGLISH.numbered_road.search(text))
 
 
 ARTICLE = """Portville is the largest city of the Example Coast and a major trade hub. \
@@ -89,7 +101,8 @@ def result() -> dict[str, Any]:
 
 def test_result_shape(result: dict[str, Any]) -> None:
     # GIVEN an article WHEN analysed THEN exactly the documented keys come back
-    assert set(result) == {"summary", "logistics", "sentiment", "key_phrases"}
+    assert set(result) == {"summary", "logistics", "sentiment", "key_phrases", "analysis"}
+    assert result["analysis"] == {"language": "en", "limits": []}
     assert set(result["logistics"]) == {"air", "sea", "rail", "road", "transit"}
 
 
@@ -206,7 +219,7 @@ def test_sentiment_ranges_and_labels(result: dict[str, Any]) -> None:
     assert set(sentiment["sections"]) == {"Lead", "Economy", "Infrastructure"}
     # AND the overall figure is TextBlob's on the analysed text (lead + relevant sections)
     analysed = "\n".join(
-        _prose_for_tone(s.text)
+        _prose_for_tone(s.text, ENGLISH)
         for s in split_sections(ARTICLE)
         if s.top in {"", "Economy", "Infrastructure"}
     )
@@ -237,7 +250,7 @@ def test_key_phrases(result: dict[str, Any]) -> None:
     assert {"Portville International Airport", "Port of Portville"} <= set(phrases)
     assert len({p.lower() for p in phrases}) == len(phrases) <= 10
     for phrase in phrases:
-        assert phrase.lower() not in STOPWORDS
+        assert phrase.lower() not in ENGLISH.stopwords
         assert not re.fullmatch(r"[\d\s.,%]+", phrase)
         # AND each is a surface form from the text
         assert phrase in ARTICLE
@@ -267,7 +280,7 @@ def test_real_articles(path: Path) -> None:
     # THEN there are 5 distinct summary sentences, copied from the article in order
     summary = result["summary"]
     assert len(summary) == len(set(summary)) == 5
-    cleaned = clean_prose(extract)
+    cleaned = clean_prose(extract, ENGLISH.foreign_name)
     positions = [cleaned.index(s.split(". ")[0]) for s in summary]
     assert positions == sorted(positions)
     # AND 10 key phrases, and evidence for at least 3 modes where there is a transport section
@@ -278,7 +291,7 @@ def test_real_articles(path: Path) -> None:
     # AND every piece of evidence names a term of its own mode
     for mode, items in result["logistics"].items():
         for item in items:
-            assert MODES[mode].search(item["text"]), (mode, item["text"])
+            assert _names_a_term_of(mode, item["text"]), (mode, item["text"])
 
 
 def test_off_topic_top_sections_are_not_analysed() -> None:

@@ -12,7 +12,21 @@ from typing import Any
 import pytest
 
 from citybrief.analysis import _prose_for_tone, analyse, tone_label
+from citybrief.languages import Language, for_code
 from citybrief.text import clean_prose, split_sentences
+
+
+def _english() -> Language:
+    language = for_code("en")
+    assert language is not None
+    return language
+
+
+ENGLISH = _english()
+
+
+def _clean(text: str) -> str:
+    return clean_prose(text, ENGLISH.foreign_name)
 
 
 def _brief(lead: str, **sections: str) -> dict[str, Any]:
@@ -150,11 +164,11 @@ def test_a_short_key_fact_is_kept_and_a_fact_is_not_repeated() -> None:
     ],
 )
 def test_non_prose_is_removed(raw: str, clean: str) -> None:
-    assert clean_prose(raw) == clean
+    assert _clean(raw) == clean
 
 
 def test_sentences_run_together_are_split() -> None:
-    assert split_sentences(clean_prose("The line opened in 2013.Today it carries 5 lines.")) == [
+    assert split_sentences(_clean("The line opened in 2013.Today it carries 5 lines.")) == [
         "The line opened in 2013.",
         "Today it carries 5 lines.",
     ]
@@ -162,7 +176,7 @@ def test_sentences_run_together_are_split() -> None:
 
 def test_abbreviations_keep_the_defining_sentence_whole() -> None:
     text = "St. Exampleton (Russian: Санкт-Экземплтон, tr. Sankt-Ekzemplton) is the second city."
-    assert split_sentences(clean_prose(text)) == ["St. Exampleton is the second city."]
+    assert split_sentences(_clean(text)) == ["St. Exampleton is the second city."]
 
 
 # 6. Dangling references ---------------------------------------------------------------
@@ -198,7 +212,9 @@ def test_ipa_brackets_and_proper_names_carry_no_tone() -> None:
         "Exampleton Base lies 10 km from the centre."
     )
     # WHEN scored as the brief scores it
-    assessed = [words for words, *_ in _scorer()(_prose_for_tone(clean_prose(lead))).assessments]
+    assessed = [
+        words for words, *_ in _scorer()(_prose_for_tone(_clean(lead), ENGLISH)).assessments
+    ]
     # THEN only prose words are assessed: no emoticon, no name
     assert assessed == [["near"]]
     assert analyse(lead)["sentiment"]["polarity"] > 0

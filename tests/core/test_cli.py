@@ -74,7 +74,7 @@ def test_brief_json_and_multi_word_names(capsys: pytest.CaptureFixture[str]) -> 
 
     doc = json.loads(out)
     assert code == 0
-    assert (doc["schema_version"], doc["title"], doc["query"]) == ("1.0", "Chicago", "chicago il")
+    assert (doc["schema_version"], doc["title"], doc["query"]) == ("1.1", "Chicago", "chicago il")
     assert doc["resolved_via"] == "search"
     assert len(doc["summary"]) == 3
 

@@ -281,3 +281,22 @@ def test_data_dir_defaults_beside_the_project() -> None:
     require()
     assert (DEFAULT_DATA / "cities.json").is_file()
     assert Path(__file__).resolve().parents[3] / "shared" / "wiki" == DEFAULT_DATA
+
+
+def test_each_edition_is_served_under_its_language(wiki: FakeWiki) -> None:
+    """GIVEN the edition URL template WHEN the German edition is asked for its city
+    THEN it answers with de.wikipedia URLs; English has no such page; an edition the fake
+    does not serve is a 404, as an unknown host would fail."""
+
+    def ask(lang: str) -> requests.Response:
+        url = wiki.edition_api_url.replace("{lang}", lang)
+        params = {"action": "query", "titles": "Hamburg", "prop": "info|extracts"}
+        params |= {"inprop": "url", "format": "json", "formatversion": "2"}
+        return requests.get(url, params=params, headers={"User-Agent": UA}, timeout=5)
+
+    page = ask("de").json()["query"]["pages"][0]
+    assert page["fullurl"] == "https://de.wikipedia.org/wiki/Hamburg"
+    assert page["pagelanguage"] == "de"
+    assert "== Verkehr ==" in page["extract"]
+    assert ask("en").json()["query"]["pages"][0].get("missing") is True
+    assert ask("xx").status_code == 404

@@ -48,7 +48,7 @@ def _raise_for(city: str) -> None:
 def fake_brief(city: str, sentences: int, lang: str) -> dict[str, Any]:
     url = f"https://{lang}.wikipedia.org/wiki/{city.replace(' ', '_')}"
     return {
-        "schema_version": "1.0",
+        "schema_version": "1.1",
         "query": city,
         "title": city,
         "url": url,
@@ -80,13 +80,14 @@ def fake_brief(city: str, sentences: int, lang: str) -> dict[str, Any]:
             "sections": {"Transport": {"polarity": 0.0, "subjectivity": 0.2}},
         },
         "key_phrases": ["port city"],
+        "analysis": {"language": "en", "limits": []},
         "source": {"license": "CC BY-SA 4.0", "attribution": f"Wikipedia: {city}", "url": url},
     }
 
 
 def fake_comparison(cities: list[str], speed_kmh: float, lang: str) -> dict[str, Any]:
     return {
-        "schema_version": "1.0",
+        "schema_version": "1.1",
         "cities": [
             {
                 "title": city,
@@ -273,7 +274,7 @@ def test_valid_request_reaches_service(request_: Request, call: tuple[Any, ...])
     assert response.status == 200, response.body
     assert response.headers["Content-Type"] == JSON_CONTENT_TYPE
     assert h.service.calls == [call]
-    assert response.json()["schema_version"] == "1.0"
+    assert response.json()["schema_version"] == "1.1"
 
 
 # --- failures: GIVEN a request WHEN handled THEN this status, problem type, detail words
@@ -681,7 +682,7 @@ def test_unicode_round_trips_unescaped(city: str) -> None:
 
 def test_json_is_compact() -> None:
     body = make_app().app.handle(get("/brief", city="A")).body
-    assert b'{"schema_version":"1.0","query":"A"' in body
+    assert b'{"schema_version":"1.1","query":"A"' in body
     assert b", " not in body.replace(b"A is a city.", b"")
 
 

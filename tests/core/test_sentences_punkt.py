@@ -3,7 +3,10 @@
 citybrief.text re-implements Punkt's boundary rules so that a cold start never imports
 NLTK. Here NLTK (a dev dependency) builds the reference tokenizer from the very word lists
 citybrief.text uses, and every paragraph (non-empty line of a section body) of the 18 real
-articles must split identically. A few synthetic lines pin the rarer branches.
+articles must split identically. A few synthetic lines pin the rarer branches. The German,
+French and Spanish word lists of citybrief.languages must agree with Punkt given the same
+lists on the fake wiki's articles in those languages (German ordinals, an addition of
+ours, are tested in test_languages.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import pytest
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from citybrief import text
+from citybrief.languages import for_code
 from citybrief.text import split_sections, split_sentences
+from tests.fakewiki.editions import EDITIONS
 from tests.reference import EXTRACTS, require
 
 FILES = sorted(EXTRACTS.glob("*.txt"))
@@ -28,18 +33,26 @@ ORTHO_MID_LC = 1 << 5
 class _Abbreviations(set[str]):
     """Punkt's abbreviation set, plus every dotted initialism as citybrief.text has it."""
 
+    def __init__(self, rules: text._Rules) -> None:
+        super().__init__(rules.abbreviations)
+        self.rules = rules
+
     def __contains__(self, item: object) -> bool:
-        return isinstance(item, str) and text._is_abbreviation(item)
+        return isinstance(item, str) and text._is_abbreviation(item, self.rules)
+
+
+def _punkt(abbreviations: frozenset[str], starters: frozenset[str]) -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = _Abbreviations(text._Rules(abbreviations, starters, False))
+    params.sent_starters = set(starters)
+    for word in starters:
+        params.add_ortho_context(word, ORTHO_BEG_UC | ORTHO_MID_LC)
+    return PunktSentenceTokenizer(params)
 
 
 @pytest.fixture(scope="module")
 def punkt() -> PunktSentenceTokenizer:
-    params = PunktParameters()
-    params.abbrev_types = _Abbreviations(text._ABBREVIATIONS)
-    params.sent_starters = set(text._SENTENCE_STARTERS)
-    for word in text._SENTENCE_STARTERS:
-        params.add_ortho_context(word, ORTHO_BEG_UC | ORTHO_MID_LC)
-    return PunktSentenceTokenizer(params)
+    return _punkt(text._ABBREVIATIONS, text._SENTENCE_STARTERS)
 
 
 def _reference(punkt: PunktSentenceTokenizer, paragraph: str) -> list[str]:
@@ -109,7 +122,33 @@ def test_same_sentences_as_punkt_on_edge_cases(
     assert split_sentences(paragraph) == _reference(punkt, paragraph)
 
 
-def test_no_sentence_starter_is_an_abbreviation() -> None:
-    # GIVEN the word lists WHEN compared THEN they are disjoint, which lets
+@pytest.mark.parametrize("code", ["de", "fr", "es"])
+def test_same_sentences_as_punkt_with_each_languages_word_lists(code: str) -> None:
+    # GIVEN a language's abbreviations and starters, and every paragraph of its articles
+    language = for_code(code)
+    assert language is not None
+    punkt = _punkt(language.abbreviations, language.sentence_starters)
+    paragraphs = [
+        line.strip()
+        for page in EDITIONS[code]
+        for section in split_sections(page.extract)
+        for line in section.text.splitlines()
+        if line.strip()
+    ]
+    # WHEN both split them with those lists
+    ours = [
+        split_sentences(p, language.abbreviations, language.sentence_starters) for p in paragraphs
+    ]
+    # THEN they agree, and the lists did matter (English lists split differently)
+    assert ours == [_reference(punkt, p) for p in paragraphs]
+    assert ours != [split_sentences(p) for p in paragraphs]
+
+
+@pytest.mark.parametrize("code", ["en", "de", "fr", "es"])
+def test_no_sentence_starter_is_an_abbreviation(code: str) -> None:
+    # GIVEN a language's word lists WHEN compared THEN they are disjoint, which lets
     # citybrief.text read "The." as the starter "the" (Punkt: a sentence-break period)
-    assert not any(text._is_abbreviation(word) for word in text._SENTENCE_STARTERS)
+    language = for_code(code)
+    assert language is not None
+    rules = text._Rules(language.abbreviations, language.sentence_starters, language.ordinals)
+    assert not any(text._is_abbreviation(word, rules) for word in language.sentence_starters)

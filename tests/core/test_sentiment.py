@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from citybrief.analysis import _relevant, _sentiment_groups
+from citybrief.languages import for_code
 from citybrief.sentiment import Score, score
 from citybrief.text import split_sections
 from tests.reference import EXTRACTS, articles, require
@@ -21,7 +22,10 @@ def test_scores_equal_textblobs_own_on_real_articles(path: Path) -> None:
     from textblob.en import sentiment
 
     # GIVEN each section group of a real article, exactly as analyse() scores it
-    groups = _sentiment_groups(_relevant(split_sections(path.read_text(encoding="utf-8"))))
+    sections = split_sections(path.read_text(encoding="utf-8"))
+    english = for_code("en")
+    assert english is not None
+    groups = _sentiment_groups(_relevant(sections, english), english)
     assert "Lead" in groups and len(groups) >= 2
     for name, text in groups.items():
         # WHEN scored by us and by TextBlob imported the normal way

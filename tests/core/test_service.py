@@ -279,7 +279,7 @@ def test_brief_document_has_every_public_key(settings: Settings) -> None:
         "key_phrases",
         "source",
     } <= brief.keys()
-    assert brief["schema_version"] == "1.0"
+    assert brief["schema_version"] == "1.1"
     assert (brief["query"], brief["lang"]) == ("Chicago", "en")
     assert brief["url"] == "https://en.wikipedia.org/wiki/Chicago"
     assert isinstance(brief["revision"], int)

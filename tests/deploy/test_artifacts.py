@@ -529,6 +529,27 @@ def test_aws_artifact_answers_a_brief(
     assert not list(aws.rglob("__pycache__")), "the run wrote bytecode into the artifact"
 
 
+def test_aws_artifact_answers_a_french_brief_with_its_lexicon(
+    build: Build,
+    python312: str,
+    lambda_runtime: Path,
+    fake_wiki: FakeWiki,
+    tmp_path: Path,
+) -> None:
+    """GIVEN dist/aws WHEN a French article is briefed THEN it is scored with textblob-fr's
+    lexicon shipped in the artifact, still without importing textblob, textblob_fr or NLTK."""
+    aws = build.dist / "aws"
+    code = AWS_CODE.replace('{"city": "Chicago"}', '{"city": "Marseille", "lang": "fr"}')
+    env = {"CITYBRIEF_WIKI_API": fake_wiki.edition_api_url}
+    run = run_fresh(python312, [aws, lambda_runtime], code, fake_wiki, tmp_path, env)
+    assert run.result.get("title") == "Marseille", run.result
+    assert run.result["analysis"]["language"] == "fr"
+    assert run.result["sentiment"]["sections"]["Lead"]["polarity"] != 0, run.result["sentiment"]
+    assert run.modules["citybrief.sentiment_lang"].startswith(str(aws))
+    assert foreign_modules(run, python312, [aws, lambda_runtime]) == []
+    assert not {"nltk", "textblob", "textblob_fr"} & set(run.modules)
+
+
 def test_aws_batch_task_artifact_stores_a_record(
     build: Build,
     python312: str,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .pages import DEFAULT_DATA, load
+from .pages import DEFAULT_DATA, load, load_editions
 from .server import FakeWiki
 
 
@@ -21,8 +21,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not (args.data / "cities.json").is_file():
         raise SystemExit(f"No reference data at {args.data}: pass --data PATH/TO/shared/wiki.")
-    server = FakeWiki(load(args.data), args.host, args.port, args.latency_ms)
+    server = FakeWiki(
+        load(args.data), args.host, args.port, args.latency_ms, editions=load_editions()
+    )
     print(f"fake MediaWiki API at {server.api_url} (Ctrl-C stops)", flush=True)
+    print(f"every edition (de, fr, es, it): {server.edition_api_url}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

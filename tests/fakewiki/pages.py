@@ -49,6 +49,7 @@ class Page:
 class Wiki:
     pages: dict[str, Page] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"  # the edition: its URLs and page language
 
     def add(self, page: Page) -> None:
         self.pages[page.title] = page
@@ -241,3 +242,13 @@ def load(data_dir: Path = DEFAULT_DATA) -> Wiki:
     for page in _fixtures():
         wiki.add(page)
     return wiki
+
+
+def load_editions() -> dict[str, Wiki]:
+    """The other editions (``editions.py``), by language code."""
+    from .editions import EDITIONS
+
+    return {
+        lang: Wiki(pages={page.title: page for page in pages}, lang=lang)
+        for lang, pages in EDITIONS.items()
+    }

@@ -1,5 +1,8 @@
 """A fake MediaWiki Action API over real HTTP, with switchable failures.
 
+``/w/api.php`` is the English edition; ``/<lang>/w/api.php`` serves the other editions
+(``editions.py``), so ``edition_api_url`` stands in for ``https://{lang}.wikipedia.org``.
+
 Answers ``GET /w/api.php`` in the ``formatversion=2`` shapes en.wikipedia.org uses (see
 ``../shared/wiki/api-cassettes`` for recorded ``formatversion=1`` originals), so the client
 is exercised through sockets, gzip, keep-alive and timeouts rather than mocks. A request
@@ -24,7 +27,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from .infobox import infobox_html
-from .pages import DEFAULT_DATA, Page, Wiki, load
+from .pages import DEFAULT_DATA, Page, Wiki, load, load_editions
 
 FAULTS = ("429", "500", "maxlag", "html", "reset", "hang", "trickle")
 BLOCKED_UA = (
@@ -74,9 +77,11 @@ class FakeWiki(ThreadingHTTPServer):
         port: int = 0,
         latency_ms: int = 0,
         require_contact: bool = True,
+        editions: dict[str, Wiki] | None = None,
     ) -> None:
         super().__init__((host, port), _Handler)
         self.wiki = wiki
+        self.editions = {**(editions or {}), wiki.lang: wiki}
         self.latency_ms = latency_ms
         self.require_contact = require_contact
         self.hang_seconds = 30.0
@@ -91,6 +96,12 @@ class FakeWiki(ThreadingHTTPServer):
     def api_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}/w/api.php"
+
+    @property
+    def edition_api_url(self) -> str:
+        """A ``CITYBRIEF_WIKI_API`` template: each language to its own edition."""
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/{{lang}}/w/api.php"
 
     @property
     def requests(self) -> int:
@@ -178,14 +189,22 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if fault is not None and self._inject(fault, wake, params):
                 return
-            if url.path != "/w/api.php":
+            wiki = self._edition(url.path)
+            if wiki is None:
                 self._send(404, b"Not Found", "text/plain")
             elif self.server.require_contact and not _has_contact(headers.get("user-agent", "")):
                 self._send(403, BLOCKED_UA.encode(), "text/plain")
             else:
-                self._json(200, answer(self.server.wiki, params))
+                self._json(200, answer(wiki, params))
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (e.g. timed out); nothing to do
+
+    def _edition(self, path: str) -> Wiki | None:
+        """``/w/api.php``: English; ``/<lang>/w/api.php``: that edition, if served."""
+        if path == "/w/api.php":
+            return self.server.wiki
+        lang, _, rest = path.removeprefix("/").partition("/")
+        return self.server.editions.get(lang) if rest == "w/api.php" else None
 
     def _inject(self, fault: Fault, wake: threading.Event, params: dict[str, str]) -> bool:
         """Act out ``fault``; True when the request is fully handled."""
@@ -422,13 +441,15 @@ def _page(
     if "info" in props:
         out.update(
             contentmodel="wikitext",
-            pagelanguage="en",
+            pagelanguage=wiki.lang,
             touched="2026-03-27T09:26:22Z",
             lastrevid=page.revid,
             length=len(page.extract.encode()),
         )
         if "url" in params.get("inprop", "").split("|"):
-            url = "https://en.wikipedia.org/wiki/" + quote(page.title.replace(" ", "_"), "(),'")
+            url = f"https://{wiki.lang}.wikipedia.org/wiki/" + quote(
+                page.title.replace(" ", "_"), "(),'"
+            )
             out.update(fullurl=url, canonicalurl=url)
     if "revisions" in props:
         out["revisions"] = [{"revid": page.revid, "parentid": page.revid - 17}]
@@ -460,15 +481,15 @@ def _parse(wiki: Wiki, params: dict[str, str]) -> dict[str, Any]:
     parsed: dict[str, Any] = {"title": page.title, "pageid": page.pageid}
     if redirect:
         parsed["redirects"] = [redirect]
-    parsed["text"] = _section0(page)
+    parsed["text"] = _section0(page, wiki.lang)
     return {"parse": parsed}
 
 
-def _section0(page: Page) -> str:
+def _section0(page: Page, lang: str) -> str:
     if page.population is not None and page.timezone is not None:
         return infobox_html(page.title, page.population, page.timezone)
     return (
-        '<div class="mw-content-ltr mw-parser-output" lang="en" dir="ltr">'
+        f'<div class="mw-content-ltr mw-parser-output" lang="{lang}" dir="ltr">'
         f"<p>{escape(page.lead)}</p></div>"
     )
 
@@ -477,4 +498,4 @@ def serve(
     data_dir: Path = DEFAULT_DATA, host: str = "127.0.0.1", port: int = 0, latency_ms: int = 0
 ) -> FakeWiki:
     """Start a fake wiki in a background thread; call ``stop()`` when done."""
-    return FakeWiki(load(data_dir), host, port, latency_ms).start()
+    return FakeWiki(load(data_dir), host, port, latency_ms, editions=load_editions()).start()
