@@ -18,7 +18,7 @@ import textwrap
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -81,11 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer only from articles recorded with `citybrief snapshot` (no network, "
         "no cache); default: $CITYBRIEF_SNAPSHOT, else live Wikipedia",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    brief = commands.add_parser(
-        "brief", help="the logistics brief of one city", epilog=EXIT_CODES
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="COMMAND --help tells more"
     )
+
+    brief = commands.add_parser("brief", help="the logistics brief of one city", epilog=EXIT_CODES)
     brief.add_argument(
         "city", nargs="+", help="a city name; several words need no quotes: chicago il"
     )
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="distances and travel times between cities",
         description="Cities are separated by commas, as in the HTTP API's ?cities=A,B: "
         "`compare New York, Los Angeles, Chicago`. Without a comma each argument is "
-        "one city: `compare Chicago Toronto \"New York\"`. A name and its redirect "
+        'one city: `compare Chicago Toronto "New York"`. A name and its redirect '
         "(Windy City, Chicago) are the same city, named twice: refused.",
         epilog=EXIT_CODES,
     )
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=int,
         default=DEFAULT_CONCURRENCY,
+        metavar="N",
         help=f"cities in flight, 1-{MAX_CONCURRENCY} (default %(default)s)",
     )
     _sentences_option(batch)
@@ -223,10 +224,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 def _exit_now(code: int) -> None:
     """End the process without waiting for threads blocked on the network."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass
     os._exit(code)
 
 
