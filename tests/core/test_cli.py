@@ -348,9 +348,10 @@ def test_help_states_every_default(command: list[str], capsys: pytest.CaptureFix
             assert "default" in action.help, action.dest
 
 
-def _cli_process(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+def _cli_process(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "citybrief.cli", *args],
+        cwd=cwd,
         env={**os.environ, **env, "PYTHONPATH": os.pathsep.join(sys.path)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -370,7 +371,7 @@ def test_ctrl_c_ends_a_command_while_wikipedia_hangs(
     cities.write_text("Chicago\nBoston\n", encoding="utf-8")
     args = {"brief": ["brief", "Chicago"], "batch": ["batch", str(cities), "--out", "r.jsonl"]}
     slow = {"CITYBRIEF_DEADLINE": "60", "CITYBRIEF_READ_TIMEOUT": "60"}
-    process = _cli_process(args[command], {**env, **slow})
+    process = _cli_process(args[command], {**env, **slow}, tmp_path)
     try:
         waited = time.monotonic() + 30
         while wiki.requests == 0 and time.monotonic() < waited:  # bounded: at most 30 s
