@@ -277,19 +277,21 @@ def offline_hint(settings: Settings, lang: str) -> str:
 
 class _RetryLines(logging.Handler):
     """The core's warnings (Wikipedia retries) as ``citybrief:`` lines on stderr, a cause
-    said once: a retry for the same cause as the line before says only "again"."""
+    said once: a retry for the same cause as the thread's line before says only "again"
+    (a fetch retries on its own thread; a batch runs several)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self._last_cause: str | None = None
+        self._last = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         cause, said_action, action = message.partition("; ")
-        if said_action and cause == self._last_cause:
+        if said_action and cause == getattr(self._last, "cause", None):
             message = f"again; {action}"
-        self._last_cause = cause if said_action else None
-        print(f"citybrief: {message}", file=sys.stderr)
+        self._last.cause = cause if said_action else None
+        erase = "\r\x1b[K" if sys.stderr.isatty() else ""  # a batch's bar, redrawn next
+        print(f"{erase}citybrief: {message}", file=sys.stderr)
 
 
 @contextmanager
