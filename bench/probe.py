@@ -154,7 +154,7 @@ def _title(status: int, body: bytes) -> str:
 LOADERS: dict[str, Callable[[], Serve]] = {
     "core": _load_core,
     "aws": _load_aws,
-    "aws-notrace": _load_aws,  # bench.run sets POWERTOOLS_TRACE_DISABLED for it
+    "aws-sdk": _load_aws,  # bench.run sets the environment of TracingMode=ActiveWithSdk
     "gcp": _load_gcp,
     "azure": _load_azure,
     "cli": _load_cli,

@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -133,24 +134,45 @@ def _status(error: CitybriefError) -> str:
 
 @dataclass
 class Progress:
-    """Counts so far; draws a one-line bar on ``stream`` only when it is a terminal."""
+    """Counts so far and, when ``stream`` is a terminal, a bar redrawn in place (piped,
+    nothing until the summary). ``clock`` is injectable for the time-left estimate."""
 
     total: int
     stream: TextIO
     counts: Counter[str] = field(default_factory=Counter)
+    clock: Callable[[], float] = time.monotonic
+    width: int = 24
+    started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
 
     def add(self, status: str) -> None:
         self.counts[status] += 1
+        self.draw()
+
+    def draw(self) -> None:
         if self.stream.isatty():
-            not_ok = sum(self.counts[s] for s in STATUSES[1:])
-            done = sum(self.counts.values())
-            self.stream.write(
-                f"\r{done}/{self.total} done, {self.counts['ok']} ok, {not_ok} not ok"
-            )
+            self.stream.write(f"\r{self.bar()}\x1b[K")  # \x1b[K: erase a longer last bar
             self.stream.flush()
 
+    def bar(self) -> str:
+        """``[#####---] 12/40  30%  10 ok, 2 not ok, ~0:35 left``"""
+        done = sum(self.counts.values())
+        filled = self.width * done // self.total if self.total else self.width
+        percent = 100 * done // self.total if self.total else 100
+        not_ok = done - self.counts["ok"]
+        text = (
+            f"[{'#' * filled}{'-' * (self.width - filled)}] {done}/{self.total} {percent:3d}%  "
+            f"{self.counts['ok']} ok, {not_ok} not ok"
+        )
+        if 0 < done < self.total:
+            left = round((self.clock() - self.started) / done * (self.total - done))
+            text += f", ~{left // 60}:{left % 60:02d} left"
+        return text
+
     def summary(self, skipped: int, interrupted: bool) -> str:
-        end = "\n" if self.stream.isatty() and self.counts else ""
+        end = "\n" if self.stream.isatty() else ""
         parts = ", ".join(f"{self.counts[s]} {s.replace('_', ' ')}" for s in STATUSES)
         state = "interrupted after" if interrupted else "done:"
         return f"{end}citybrief: batch {state} {parts}; {skipped} skipped (already done)"

@@ -2,22 +2,24 @@
 
 Exit codes: 0 ok, 2 bad input, 3 not found or ambiguous, 4 Wikipedia failed or timed
 out, 1 anything else, 130 interrupted. Errors are one line on stderr, never a traceback.
-``batch`` exits 4 if any city failed, else 3 if any was not found, ambiguous or invalid.
+``batch`` and ``snapshot`` go on past a city that fails: they exit 4 if any city failed
+upstream, else 3 if any was not found or ambiguous, else 2 if any was invalid.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
 import textwrap
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,6 +32,13 @@ from .settings import Settings
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_UPSTREAM = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 MODES = ("air", "sea", "rail", "road", "transit")
+EXIT_CODES = (
+    "exit codes: 0 ok, 2 bad input, 3 not found or ambiguous, 4 Wikipedia failed or timed "
+    "out, 1 anything else, 130 interrupted (Ctrl-C)"
+)
+# How often the main thread looks up from waiting for a command: a Ctrl-C is answered
+# within this, whatever the command is blocked on.
+_POLL_SECONDS = 0.1
 
 
 def default_cache_spec(env: dict[str, str] | os._Environ[str] = os.environ) -> str:
@@ -48,51 +57,127 @@ def exit_code(error: CitybriefError) -> int:
     return EXIT_ERROR
 
 
+def worst_exit_code(codes: Counter[int]) -> int:
+    """One code for a run that went on past failures: upstream, then lookup, then input."""
+    for code in (EXIT_ERROR, EXIT_UPSTREAM, EXIT_NOT_FOUND, EXIT_BAD_INPUT):
+        if codes[code]:
+            return code
+    return EXIT_OK
+
+
+# -- arguments -----------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citybrief",
         description="Logistics briefs of cities from Wikipedia (text: CC BY-SA 4.0).",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"citybrief {__version__}")
     parser.add_argument(
-        "--snapshot", metavar="DIR", help="answer from a snapshot directory, offline"
+        "--snapshot",
+        metavar="DIR",
+        help="answer only from articles recorded with `citybrief snapshot` (no network, "
+        "no cache); default: $CITYBRIEF_SNAPSHOT, else live Wikipedia",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="COMMAND --help tells more"
+    )
 
-    brief = commands.add_parser("brief", help="the logistics brief of one city")
-    brief.add_argument("city", nargs="+", help='a city name, e.g. Chicago or "chicago il"')
-    brief.add_argument("--sentences", "-n", type=int, default=5, help="summary length, 1-20")
-    brief.add_argument("--lang", default="en", help="Wikipedia language code (default en)")
+    brief = commands.add_parser("brief", help="the logistics brief of one city", epilog=EXIT_CODES)
+    brief.add_argument(
+        "city", nargs="+", help="a city name; several words need no quotes: chicago il"
+    )
+    _sentences_option(brief)
+    _lang_option(brief)
     brief.add_argument("--json", action="store_true", help="print the JSON document")
 
-    compare = commands.add_parser("compare", help="distances and travel times between cities")
-    compare.add_argument("cities", nargs="+", help="2-10 city names (quote names with spaces)")
-    compare.add_argument("--speed", type=float, default=80.0, help="road speed in km/h")
-    compare.add_argument("--lang", default="en")
-    compare.add_argument("--json", action="store_true")
+    compare = commands.add_parser(
+        "compare",
+        help="distances and travel times between cities",
+        description="Cities are separated by commas, as in the HTTP API's ?cities=A,B: "
+        "`compare New York, Los Angeles, Chicago`. Without a comma each argument is "
+        'one city: `compare Chicago Toronto "New York"`. A name and its redirect '
+        "(Windy City, Chicago) are the same city, named twice: refused.",
+        epilog=EXIT_CODES,
+    )
+    compare.add_argument("cities", nargs="+", metavar="CITY", help="2-10 city names")
+    compare.add_argument(
+        "--speed",
+        type=float,
+        default=80.0,
+        metavar="KMH",
+        help="average road speed in km/h, 5-1000 (default %(default)g)",
+    )
+    _lang_option(compare)
+    compare.add_argument("--json", action="store_true", help="print the JSON document")
 
-    snapshot = commands.add_parser("snapshot", help="record articles for offline use")
-    snapshot.add_argument("cities", nargs="+")
-    snapshot.add_argument("--out", required=True, metavar="DIR")
-    snapshot.add_argument("--lang", default="en")
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="record articles for offline use",
+        description="Records every city it can; the others are listed on stderr with why.",
+        epilog=EXIT_CODES,
+    )
+    snapshot.add_argument("cities", nargs="+", metavar="CITY", help="city names, each quoted")
+    snapshot.add_argument(
+        "--out", required=True, metavar="DIR", help="the snapshot directory (created if absent)"
+    )
+    _lang_option(snapshot)
 
     batch = commands.add_parser(
         "batch",
         help="brief every city in a file, one JSON line each (in completion order)",
+        description="A progress bar is drawn on stderr when it is a terminal; "
+        "piped, only the summary line. Ctrl-C stops at once; with --out, rerun the same "
+        "command to resume.",
+        epilog="exit codes: 4 if any city failed upstream, else 3 if any was not found, "
+        "ambiguous or invalid, else 0; 2 bad arguments or results file, 130 interrupted",
     )
     batch.add_argument("file", help="city names, one a line; '-' reads stdin; # comments")
     batch.add_argument(
-        "--out", metavar="FILE", help="append results here, skipping cities already in it"
+        "--out",
+        metavar="FILE",
+        help="append results here, skipping cities already in it (default: stdout)",
     )
     batch.add_argument(
         "--concurrency",
         type=int,
         default=DEFAULT_CONCURRENCY,
-        help=f"cities in flight, 1-{MAX_CONCURRENCY} (default {DEFAULT_CONCURRENCY})",
+        metavar="N",
+        help=f"cities in flight, 1-{MAX_CONCURRENCY} (default %(default)s)",
     )
-    batch.add_argument("--sentences", "-n", type=int, default=5, help="summary length, 1-20")
-    batch.add_argument("--lang", default="en")
+    _sentences_option(batch)
+    _lang_option(batch)
     return parser
+
+
+def _sentences_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sentences",
+        "-n",
+        type=int,
+        default=5,
+        metavar="N",
+        help="summary length, 1-20 (default %(default)s)",
+    )
+
+
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", default="en", help="Wikipedia language code (default %(default)s)"
+    )
+
+
+def split_cities(words: Sequence[str]) -> list[str]:
+    """The cities of ``compare CITY...``: split at commas when there is one (names of
+    several words need no quotes), else one city per argument."""
+    if any("," in word for word in words):
+        return [name.strip() for name in " ".join(words).split(",")]
+    return list(words)
+
+
+# -- running a command -------------------------------------------------------------------
 
 
 class ConfigurationError(BadInput):
@@ -101,38 +186,144 @@ class ConfigurationError(BadInput):
     title = "Configuration error"
 
 
+@dataclass
+class Run:
+    """One invocation: its arguments, where it writes, and what to say if interrupted."""
+
+    args: argparse.Namespace
+    out: TextIO
+    settings: Settings | None = None
+    on_interrupt: Callable[[], str] = field(default=lambda: "citybrief: interrupted")
+
+
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
-    args = build_parser().parse_args(argv)
+    """Run one command; the exit code.
+
+    The command runs on a daemon thread while this (main) thread waits, so Ctrl-C is
+    answered at once even when the command is blocked on a hung Wikipedia. Run as the
+    program (``argv`` from ``sys.argv``), an interrupted process then ends at once, not
+    after threads still waiting on the network; called with ``argv`` (tests), it returns.
+    """
+    run = Run(build_parser().parse_args(argv), stdout or sys.stdout)
+    outcome: list[int] = []
+    worker = threading.Thread(
+        target=lambda: outcome.append(_guarded(run)), name="citybrief-command", daemon=True
+    )
     try:
-        settings, cache = _configure(args)
-        return _run(args, settings, cache, out)
+        worker.start()
+        while worker.is_alive():
+            worker.join(_POLL_SECONDS)
+    except KeyboardInterrupt:
+        print(run.on_interrupt(), file=sys.stderr)
+        if argv is None:
+            _exit_now(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
+    return outcome[0] if outcome else EXIT_ERROR
+
+
+def _exit_now(code: int) -> None:
+    """End the process without waiting for threads blocked on the network."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _guarded(run: Run) -> int:
+    """The command's exit code; every failure becomes one line on stderr."""
+    try:
+        cache = _configure(run)
+        with _retry_lines():
+            return _run(run, cache)
     except CitybriefError as error:
-        print(f"citybrief: {error.title.lower()}: {error.detail}", file=sys.stderr)
+        print(error_line(error, run), file=sys.stderr)
         if isinstance(error, Ambiguous):
             for candidate in error.candidates:
                 print(f"  - {candidate}", file=sys.stderr)
         return exit_code(error)
     except KeyboardInterrupt:
-        print("citybrief: interrupted", file=sys.stderr)
+        print(run.on_interrupt(), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:  # the promise is one line, never a traceback
         print(f"citybrief: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
 
 
-def _configure(args: argparse.Namespace) -> tuple[Settings, Cache]:
-    """Settings and cache; only here does ValueError mean configuration (later, a bug)."""
+def error_line(error: CitybriefError, run: Run) -> str:
+    """``citybrief: <title>: <detail>``, the title said once; for Wikipedia failures also
+    the URL tried and the two ways to work offline."""
+    detail = error.detail
+    if detail.casefold().startswith(error.title.casefold()):
+        detail = detail[len(error.title) :].lstrip(" :")
+    line = f"citybrief: {error.title.lower()}: {detail}"
+    if isinstance(error, UpstreamError | UpstreamTimeout) and run.settings is not None:
+        line += offline_hint(run.settings, getattr(run.args, "lang", "en"))
+    return line
+
+
+def offline_hint(settings: Settings, lang: str) -> str:
+    """Where the failed requests went and how to do without them."""
+    from .wiki import endpoint_for
+
+    try:
+        url = endpoint_for(settings, lang)
+    except BadInput:
+        url = settings.wiki_api
+    return (
+        f" (tried {url}). Offline? Set CITYBRIEF_WIKI_API to a MediaWiki API you can "
+        "reach, or answer from recorded articles with --snapshot DIR."
+    )
+
+
+class _RetryLines(logging.Handler):
+    """The core's warnings (Wikipedia retries) as ``citybrief:`` lines on stderr, a cause
+    said once: a retry for the same cause as the thread's line before says only "again"
+    (a fetch retries on its own thread; a batch runs several)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self._last = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        cause, said_action, action = message.partition("; ")
+        if said_action and cause == getattr(self._last, "cause", None):
+            message = f"again; {action}"
+        self._last.cause = cause if said_action else None
+        erase = "\r\x1b[K" if sys.stderr.isatty() else ""  # a batch's bar, redrawn next
+        print(f"{erase}citybrief: {message}", file=sys.stderr)
+
+
+@contextmanager
+def _retry_lines() -> Iterator[None]:
+    logger = logging.getLogger("citybrief")
+    handler = _RetryLines()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def _configure(run: Run) -> Cache:
+    """Settings (kept on ``run``) and the cache; only here does ValueError mean
+    configuration (later, a bug). Answers from a snapshot never come from the cache:
+    the snapshot is what the user asked for."""
     try:
         settings = Settings.from_env(cache=default_cache_spec(), platform="local")
-        if args.snapshot:
-            settings = replace(settings, snapshot_dir=args.snapshot)
-        return settings, open_cache(settings.cache, settings.cache_ttl)
+        if run.args.snapshot:
+            if not Path(run.args.snapshot).is_dir():
+                raise BadInput(f"--snapshot {run.args.snapshot}: no such directory")
+            settings = replace(settings, snapshot_dir=run.args.snapshot)
+        if settings.snapshot_dir:
+            settings = replace(settings, cache="none")
+        run.settings = settings
+        return open_cache(settings.cache, settings.cache_ttl)
     except ValueError as error:
         raise ConfigurationError(str(error)) from error
 
 
-def _run(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO) -> int:
+def _run(run: Run, cache: Cache) -> int:
     from .service import BriefService
     from .validation import (
         validate_cities,
@@ -142,27 +333,43 @@ def _run(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO
         validate_speed,
     )
 
+    args, settings, out = run.args, run.settings, run.out
+    assert settings is not None  # set by _configure
     if args.command == "snapshot":
         return _snapshot(args, settings, out)
     if args.command == "batch":
-        return _batch(args, settings, cache, out)
+        return _batch(run, settings, cache)
     service = BriefService(settings, cache=cache)
     if args.command == "brief":
         city = validate_city(" ".join(args.city))
         doc = service.brief(city, validate_sentences(args.sentences), validate_lang(args.lang))
         out.write(_dump(doc) if args.json else render_brief(doc))
     else:
-        cities = validate_cities(args.cities)
+        cities = validate_cities(split_cities(args.cities))
         doc = service.compare(cities, validate_speed(args.speed), validate_lang(args.lang))
+        refuse_same_city(cities, doc)
         out.write(_dump(doc) if args.json else render_comparison(doc))
     return EXIT_OK
 
 
-def _batch(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO) -> int:
+def refuse_same_city(cities: list[str], doc: dict[str, Any]) -> None:
+    """Two names of one article (a name and its redirect) are one city named twice."""
+    first_named: dict[str, int] = {}
+    for index, city in enumerate(doc["cities"]):
+        first = first_named.setdefault(city["title"], index)
+        if first != index:
+            raise BadInput(
+                f"{cities[first]!r} and {cities[index]!r} are the same city "
+                f"({city['title']}); name each city once."
+            )
+
+
+def _batch(run: Run, settings: Settings, cache: Cache) -> int:
     from .batch import Progress, city_key, load_done, read_cities, run_batch, validate_concurrency
     from .service import BriefService
     from .validation import validate_lang, validate_sentences
 
+    args = run.args
     concurrency = validate_concurrency(args.concurrency)
     sentences, lang = validate_sentences(args.sentences), validate_lang(args.lang)
     cities = read_cities(_input_lines(args.file))
@@ -179,14 +386,23 @@ def _batch(args: argparse.Namespace, settings: Settings, cache: Cache, out: Text
         return doc
 
     progress = Progress(len(todo), sys.stderr)
-    interrupted = False
+    skipped = len(cities) - len(todo)
+    run.on_interrupt = lambda: progress.summary(skipped, True) + _resume_hint(target)
     try:
-        with _results(target, out) as stream:
+        with _results(target, run.out) as stream:
+            progress.draw()
             run_batch(todo, brief, stream, progress, concurrency)
     except KeyboardInterrupt:
-        interrupted = True
-    print(progress.summary(len(cities) - len(todo), interrupted), file=sys.stderr)
-    return EXIT_INTERRUPTED if interrupted else batch_exit_code(progress.counts)
+        print(run.on_interrupt(), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(progress.summary(skipped, False), file=sys.stderr)
+    return batch_exit_code(progress.counts)
+
+
+def _resume_hint(target: Path | None) -> str:
+    if target is None:
+        return "; results went to stdout: give --out FILE to make a run resumable"
+    return f"; rerun to resume (cities already in {target} are skipped)"
 
 
 def batch_exit_code(counts: Counter[str]) -> int:
@@ -221,20 +437,33 @@ def _results(target: Path | None, out: TextIO) -> Iterator[TextIO]:
 
 
 def _snapshot(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Record every city that resolves; name each one that does not, and why."""
     from .snapshot import record
     from .validation import validate_city, validate_lang
     from .wiki import WikiClient
 
     lang = validate_lang(args.lang)
-    client = WikiClient(settings)
-    try:
+    codes: Counter[int] = Counter()
+    with WikiClient(settings) as client:
         for name in args.cities:
-            article = client.fetch(validate_city(name), lang).article
+            try:
+                article = client.fetch(validate_city(name), lang).article
+            except CitybriefError as error:
+                codes[exit_code(error)] += 1
+                why = error_line(error, Run(args, out)).removeprefix("citybrief: ")
+                if isinstance(error, Ambiguous):
+                    why += " Candidates: " + "; ".join(error.candidates)
+                print(f"citybrief: not recorded: {name}: {why}", file=sys.stderr)
+                continue
             path = record(article, args.out)
+            codes[EXIT_OK] += 1
             out.write(f"{name} -> {article.title} ({path})\n")
-    finally:
-        client.close()
-    return EXIT_OK
+    if codes[EXIT_OK] < len(args.cities):
+        summary = f"citybrief: recorded {codes[EXIT_OK]} of {len(args.cities)} cities"
+        if codes[EXIT_UPSTREAM]:
+            summary += offline_hint(settings, lang)
+        print(summary, file=sys.stderr)
+    return worst_exit_code(codes)
 
 
 def _dump(doc: dict[str, Any]) -> str:

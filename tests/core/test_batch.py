@@ -298,14 +298,21 @@ class Terminal(io.StringIO):
 
 
 def test_progress_draws_only_on_a_terminal() -> None:
-    """A \\r-redrawn line on a TTY; nothing but the summary when piped."""
+    """GIVEN a terminal and a pipe WHEN two of four cities are done THEN the terminal shows a
+    bar redrawn in place with the time left (from the injected clock); the pipe nothing."""
+    now = [100.0]
     terminal, piped = Terminal(), io.StringIO()
-    tty, pipe = Progress(2, terminal), Progress(2, piped)
+    tty = Progress(4, terminal, clock=lambda: now[0], width=8)
+    pipe = Progress(4, piped, clock=lambda: now[0], width=8)
     for progress in (tty, pipe):
+        now[0] += 30.0
         progress.add("ok")
+        now[0] += 10.0
         progress.add("not_found")
 
-    assert terminal.getvalue() == "\r1/2 done, 1 ok, 0 not ok\r2/2 done, 1 ok, 1 not ok"
+    first, second = terminal.getvalue().split("\x1b[K")[:2]
+    assert first == "\r[##------] 1/4  25%  1 ok, 0 not ok, ~1:30 left"
+    assert second == "\r[####----] 2/4  50%  1 ok, 1 not ok, ~0:40 left"
     assert piped.getvalue() == ""
     assert tty.summary(0, interrupted=False).startswith("\ncitybrief: batch done: 1 ok, 1 not")
     assert pipe.summary(0, interrupted=False).startswith("citybrief: batch done: 1 ok, 1 not")

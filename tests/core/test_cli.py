@@ -6,11 +6,14 @@ request); one test runs the installed console script to prove the entry point wo
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -229,6 +232,166 @@ def test_snapshot_then_offline_brief(
     code, _, err = run(capsys, "--snapshot", str(snapshot), "brief", "Boston")
     assert code == 3
     assert_one_line_error(err, "citybrief: no such city: No recorded article")
+
+
+def test_offline_error_names_the_url_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str]
+) -> None:
+    """GIVEN nothing listening at CITYBRIEF_WIKI_API and 2 retries WHEN briefed THEN each retry
+    is one line, the cause said once; the last line says the title once, the URL tried and
+    both ways to work offline."""
+    monkeypatch.setenv("CITYBRIEF_WIKI_API", CLOSED_PORT_API)
+    monkeypatch.setenv("CITYBRIEF_MAX_RETRIES", "2")
+
+    code, out, err = run(capsys, "brief", "Chicago")
+
+    *retries, final = err.splitlines()
+    assert (code, out) == (4, "")
+    assert retries[0].startswith("citybrief: Wikipedia connection failed (")
+    assert retries[0].endswith("s") and "; retry 1 of 2 in " in retries[0]
+    assert retries[1].startswith("citybrief: again; retry 2 of 2 in ")
+    assert final.startswith("citybrief: wikipedia request failed: connection failed (")
+    assert final.casefold().count("wikipedia request failed") == 1
+    assert f"(tried {CLOSED_PORT_API})" in final
+    assert "CITYBRIEF_WIKI_API" in final and "--snapshot DIR" in final
+
+
+def test_snapshot_records_every_city_it_can(
+    capsys: pytest.CaptureFixture[str], env: dict[str, str], tmp_path: Path
+) -> None:
+    """GIVEN an ambiguous name and an unknown one between two cities WHEN recorded THEN both
+    cities are recorded, the other two are listed with why, and the exit code is 3."""
+    snapshot = tmp_path / "snap"
+
+    code, out, err = run(
+        capsys, "snapshot", "Chicago", "Springfield", "Qzxqzx", "Boston", "--out", str(snapshot)
+    )
+
+    assert code == 3
+    assert [line.split(" -> ")[0] for line in out.splitlines()] == ["Chicago", "Boston"]
+    lines = err.splitlines()
+    assert lines[0].startswith("citybrief: not recorded: Springfield: ambiguous city name: ")
+    assert "Candidates: " in lines[0] and "Springfield, Illinois" in lines[0]
+    assert lines[1].startswith("citybrief: not recorded: Qzxqzx: no such city: ")
+    assert lines[2:] == ["citybrief: recorded 2 of 4 cities"]
+    index = json.loads((snapshot / "index.json").read_text(encoding="utf-8"))
+    assert {"chicago", "boston"} <= index["en"].keys()
+
+
+def test_snapshot_never_answers_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    """GIVEN Chicago in the SQLite cache WHEN briefed with --snapshot of a snapshot without it
+    THEN not found: the snapshot alone answers (and an absent directory is bad input)."""
+    monkeypatch.delenv("CITYBRIEF_CACHE")
+    assert run(capsys, "brief", "Chicago", "--json")[0] == 0  # now cached
+    run(capsys, "snapshot", "Boston", "--out", str(tmp_path / "snap"))
+
+    code, _, err = run(capsys, "--snapshot", str(tmp_path / "snap"), "brief", "Chicago")
+
+    assert code == 3
+    assert_one_line_error(err, "citybrief: no such city: No recorded article")
+    code, _, err = run(capsys, "--snapshot", str(tmp_path / "absent"), "brief", "Chicago")
+    assert code == 2
+    assert_one_line_error(err, "citybrief: invalid input: --snapshot ")
+
+
+@pytest.mark.usefixtures("env")
+def test_compare_takes_unquoted_names_separated_by_commas(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """GIVEN `compare São Paulo, chicago il, Boston` as shell words THEN three cities."""
+    words = ["São", "Paulo,", "chicago", "il,", "Boston"]
+
+    code, out, err = run(capsys, "compare", *words, "--json")
+
+    assert (code, err) == (0, "")
+    assert [city["title"] for city in json.loads(out)["cities"]] == [
+        "São Paulo",
+        "Chicago",
+        "Boston",
+    ]
+    assert cli.split_cities(["Chicago", "New York"]) == ["Chicago", "New York"]  # quoted
+    assert cli.split_cities(["Chicago,,Boston"]) == ["Chicago", "", "Boston"]  # kept: an error
+
+
+@pytest.mark.usefixtures("env")
+def test_compare_refuses_a_city_and_its_redirect(capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN "Windy City" (a redirect to Chicago) and "Chicago" WHEN compared THEN exit 2:
+    one city named twice, not a 0 km leg."""
+    code, out, err = run(capsys, "compare", "Windy City,", "Boston,", "Chicago")
+
+    assert (code, out) == (2, "")
+    assert_one_line_error(
+        err, "citybrief: invalid input: 'Windy City' and 'Chicago' are the same city (Chicago)"
+    )
+
+
+@pytest.mark.parametrize("command", [["brief"], ["compare"], ["snapshot"], ["batch"], []])
+def test_help_states_every_default(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """GIVEN --help of the program and of each command THEN every option has a help text,
+    each defaulted one names its default, and the exit codes are listed."""
+    with pytest.raises(SystemExit):
+        cli.main([*command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+
+    assert "exit codes: " in text
+    parser = cli.build_parser()
+    if command:
+        parser = parser._subparsers._group_actions[0].choices[command[0]]  # type: ignore[union-attr]
+    for action in parser._actions:
+        assert action.help, action.dest
+        if action.default not in (None, False, argparse.SUPPRESS) and action.option_strings:
+            assert "default" in action.help, action.dest
+
+
+def _cli_process(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "citybrief.cli", *args],
+        cwd=cwd,
+        env={**os.environ, **env, "PYTHONPATH": os.pathsep.join(sys.path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("command", ["brief", "batch"])
+def test_ctrl_c_ends_a_command_while_wikipedia_hangs(
+    command: str, env: dict[str, str], wiki: FakeWiki, tmp_path: Path
+) -> None:
+    """GIVEN Wikipedia hanging and a deadline of a minute WHEN the CLI gets SIGINT during its
+    request THEN it exits 130 at once (well before the hang ends), with one line; a batch
+    says how to resume."""
+    wiki.fail("hang")
+    cities = tmp_path / "cities.txt"
+    cities.write_text("Chicago\nBoston\n", encoding="utf-8")
+    args = {"brief": ["brief", "Chicago"], "batch": ["batch", str(cities), "--out", "r.jsonl"]}
+    slow = {"CITYBRIEF_DEADLINE": "60", "CITYBRIEF_READ_TIMEOUT": "60"}
+    process = _cli_process(args[command], {**env, **slow}, tmp_path)
+    try:
+        waited = time.monotonic() + 30
+        while wiki.requests == 0 and time.monotonic() < waited:  # bounded: at most 30 s
+            time.sleep(0.05)
+        assert wiki.requests, "the CLI never reached the wiki"
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)  # the hang lasts 30 s
+        elapsed = time.monotonic() - sent
+    finally:
+        process.kill()
+
+    assert process.returncode == 130, err
+    assert elapsed < 5, elapsed
+    assert "Traceback" not in err
+    if command == "brief":
+        assert err == "citybrief: interrupted\n"
+    else:
+        assert err.startswith("citybrief: batch interrupted after 0 ok")
+        assert err.rstrip().endswith("rerun to resume (cities already in r.jsonl are skipped)")
 
 
 def test_console_script(env: dict[str, str], wiki: FakeWiki) -> None:
