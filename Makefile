@@ -38,7 +38,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 run: $(STAMP) ## serve the GCP function locally on $(PORT) with functions-framework
-	cd gcp_functions && ../$(BIN)/functions-framework --target=citybrief_http --host=127.0.0.1 --port=$(PORT)
+	$(BIN)/functions-framework --source=gcp_functions/main.py --target=citybrief_http --host=127.0.0.1 --port=$(PORT)
 
 bench: $(STAMP) ## citybrief vs the naive wikipedia+TextBlob peer: tables on stdout, bench/results.json
 	$(BIN)/python -m bench.run
