@@ -159,7 +159,8 @@ def _run(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO
 
 
 def _batch(args: argparse.Namespace, settings: Settings, cache: Cache, out: TextIO) -> int:
-    from .batch import Progress, city_key, load_done, read_cities, run_batch, validate_concurrency
+    from .batch import Progress, load_done, read_cities, run_batch, validate_concurrency
+    from .names import city_key
     from .service import BriefService
     from .validation import validate_lang, validate_sentences
 

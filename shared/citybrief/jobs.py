@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
 
-from .batch import city_key, outcome
+from .batch import outcome
 from .errors import BadInput
+from .names import city_key
 from .service import MAX_PARALLEL_FETCHES
 from .validation import (
     CITIES_MAX,

@@ -24,6 +24,7 @@ from .article import Article
 from .cache import Cache, open_cache
 from .deadline import request_budget
 from .errors import Ambiguous, CitybriefError, NotFound
+from .names import mediawiki_title
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -70,10 +71,9 @@ def _now() -> str:
 
 
 def _resolved_key(lang: str, query: str) -> str:
-    """Keyed by the title MediaWiki looks up for ``query`` (spaces for underscores, runs
-    of spaces as one, first letter upper), so queries sharing a key resolve alike."""
-    title = " ".join(query.replace("_", " ").split())
-    return f"resolved:{lang}:{title[:1].upper()}{title[1:]}"
+    """Keyed by the title MediaWiki looks up for ``query``, so queries sharing a key
+    resolve alike."""
+    return f"resolved:{lang}:{mediawiki_title(query)}"
 
 
 def _resolved_via(query: str, title: str, via: str) -> str:

@@ -1,7 +1,7 @@
 """Answer from articles recorded earlier, with no network: demos, offline runs, benchmarks.
 
 Layout: ``<dir>/<lang>/<quoted title>-<hash>.json`` holds one ``Article.to_dict()``;
-``<dir>/index.json`` maps ``lang -> casefolded query or title -> {file, resolved_via}``.
+``<dir>/index.json`` maps ``lang -> city_key(query or title) -> {file, resolved_via}``.
 The hash keeps titles differing only in case apart on case-insensitive file systems.
 """
 
@@ -18,14 +18,11 @@ from urllib.parse import quote
 
 from .article import Article
 from .errors import BadInput, NotFound
+from .names import city_key
 from .validation import validate_lang
 from .wiki import Fetched
 
 INDEX = "index.json"
-
-
-def _key(query: str) -> str:
-    return " ".join(query.split()).casefold()
 
 
 def _filename(title: str) -> str:
@@ -59,9 +56,9 @@ def record(article: Article, directory: str | Path) -> Path:
     _write_json(path, article.to_dict())
     index = _read_index(directory)
     aliases = index.setdefault(lang, {})
-    aliases[_key(article.title)] = {"file": name, "resolved_via": "exact"}
-    if _key(article.requested) != _key(article.title):
-        aliases[_key(article.requested)] = {"file": name, "resolved_via": article.resolved_via}
+    aliases[city_key(article.title)] = {"file": name, "resolved_via": "exact"}
+    if city_key(article.requested) != city_key(article.title):
+        aliases[city_key(article.requested)] = {"file": name, "resolved_via": article.resolved_via}
     _write_json(directory / INDEX, index)
     return path
 
@@ -76,7 +73,7 @@ class SnapshotSource:
         validate_lang(lang)
         if not isinstance(query, str) or not query.strip():
             raise BadInput("Give a city name")
-        entry = _read_index(self.directory).get(lang, {}).get(_key(query))
+        entry = _read_index(self.directory).get(lang, {}).get(city_key(query))
         if entry is None:
             raise NotFound(f"No recorded article for {query!r} ({lang}) in the snapshot")
         data = json.loads((self.directory / lang / entry["file"]).read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from .errors import BadInput
+from .names import city_key
 
 CITY_MAX_LENGTH = 200
 SENTENCES_MIN = 1
@@ -107,8 +108,9 @@ def validate_speed(value: object) -> float:
 def validate_cities(value: object) -> list[str]:
     """2-10 city names, none sent twice.
 
-    "Twice" means the same string, as JSON Schema's ``uniqueItems`` compares them: two
-    spellings of one place ("Paris", "paris") are two items, and their leg is 0 km.
+    "Twice" means the same city as a batch counts it (``names.city_key``: "New York",
+    "new  york" and "New_York" are one), which is stricter than JSON Schema's
+    ``uniqueItems``; the schema's description says so.
     """
     if not isinstance(value, list):
         raise BadInput("cities must be a list of city names.")
@@ -117,7 +119,7 @@ def validate_cities(value: object) -> list[str]:
     cities: list[str] = []
     for index, item in enumerate(value):
         name = validate_city(item, field=f"cities[{index}]")
-        if item in value[:index]:
+        if city_key(name) in map(city_key, cities):
             raise BadInput(f"cities[{index}] repeats an earlier city; each city may appear once.")
         cities.append(name)
     return cities
