@@ -22,9 +22,9 @@ from citybrief.wiki import (
     _listed_entries,
     _mostly_links,
     _plausible,
-    endpoint_for,
     infobox_of,
 )
+from citybrief.wiki_transport import endpoint_for
 from tests.fakewiki import FakeWiki, Logged
 from tests.fakewiki.pages import DEFAULT_DATA
 
@@ -111,14 +111,14 @@ def test_a_failed_early_parse_is_retried_after_the_query(
     city is fetched THEN the parse is tried again once the query has answered, and the
     brief is whole: 3 requests, no thread left behind."""
     wiki.fail(fault, times=1)  # faults hit the first request to arrive: make it the parse
-    attempt = client._attempt
+    attempt = client.transport.attempt
 
     def query_later(url: str, params: dict[str, str], *args: Any) -> Any:
         if params["action"] == "query":
             time.sleep(0.1)
         return attempt(url, params, *args)
 
-    monkeypatch.setattr(client, "_attempt", query_later)
+    monkeypatch.setattr(client.transport, "attempt", query_later)
 
     fetched = client.fetch("Chicago")
 
