@@ -41,6 +41,7 @@ from .validation import (
     CITIES_MAX,
     DEFAULT_LANG,
     SENTENCES_DEFAULT,
+    Lang,
     validate_city,
     validate_lang,
     validate_sentences,
@@ -65,7 +66,7 @@ class Job:
 
     cities: tuple[object, ...]
     sentences: int = SENTENCES_DEFAULT
-    lang: str = DEFAULT_LANG
+    lang: Lang = DEFAULT_LANG
 
 
 def _reject_constant(name: str) -> Any:

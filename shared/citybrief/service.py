@@ -26,6 +26,7 @@ from .deadline import request_budget
 from .errors import Ambiguous, CitybriefError, NotFound
 from .names import mediawiki_title
 from .settings import Settings
+from .validation import DEFAULT_LANG, Lang
 
 if TYPE_CHECKING:
     from .wiki import ArticleSource
@@ -140,7 +141,7 @@ class BriefService:
         self.cache = cache if cache is not None else open_cache(settings.cache, settings.cache_ttl)
 
     # -- articles -----------------------------------------------------------------
-    def article(self, query: str, lang: str) -> Article:
+    def article(self, query: str, lang: Lang) -> Article:
         """The article for ``query``: from the cache when fresh, else from Wikipedia.
 
         How the query resolved is the query's, not the cached article's: "Windy City"
@@ -185,11 +186,11 @@ class BriefService:
         return computed
 
     # -- public ---------------------------------------------------------------------
-    def brief(self, city: str, sentences: int = 5, lang: str = "en") -> dict[str, Any]:
+    def brief(self, city: str, sentences: int = 5, lang: Lang = DEFAULT_LANG) -> dict[str, Any]:
         _STATS.set(CallStats())
         return self._brief(city, sentences, lang)
 
-    def _brief(self, city: str, sentences: int, lang: str) -> dict[str, Any]:
+    def _brief(self, city: str, sentences: int, lang: Lang) -> dict[str, Any]:
         article = self.article(city, lang)
         current_stats().titles.append(article.title)
         parts = self._analysis(article, sentences)
@@ -212,7 +213,7 @@ class BriefService:
         }
 
     def compare(
-        self, cities: list[str], speed_kmh: float = 80.0, lang: str = "en"
+        self, cities: list[str], speed_kmh: float = 80.0, lang: Lang = DEFAULT_LANG
     ) -> dict[str, Any]:
         from .geo import CityPoint, compare
 

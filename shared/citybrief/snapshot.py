@@ -19,7 +19,7 @@ from urllib.parse import quote
 from .article import Article
 from .errors import BadInput, NotFound
 from .names import city_key
-from .validation import validate_lang
+from .validation import DEFAULT_LANG, Lang
 from .wiki import Fetched
 
 INDEX = "index.json"
@@ -50,7 +50,7 @@ def _read_index(directory: Path) -> dict[str, dict[str, dict[str, str]]]:
 def record(article: Article, directory: str | Path) -> Path:
     """Store ``article`` and index it under its title and the query that found it."""
     directory = Path(directory)
-    lang = validate_lang(article.lang)
+    lang = article.lang
     name = _filename(article.title)
     path = directory / lang / name
     _write_json(path, article.to_dict())
@@ -69,8 +69,7 @@ class SnapshotSource:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
 
-    def fetch(self, query: str, lang: str = "en") -> Fetched:
-        validate_lang(lang)
+    def fetch(self, query: str, lang: Lang = DEFAULT_LANG) -> Fetched:
         if not isinstance(query, str) or not query.strip():
             raise BadInput("Give a city name")
         entry = _read_index(self.directory).get(lang, {}).get(city_key(query))

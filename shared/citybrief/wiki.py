@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, Protocol
 from .article import Article, Coordinates
 from .errors import Ambiguous, BadInput, CitybriefError, NotFound
 from .settings import Settings
-from .validation import validate_lang
+from .validation import DEFAULT_LANG, Lang
 from .wiki_transport import Call, Early, Outcome, Transport
 
 # Characters MediaWiki forbids in titles; "|" would also split one title into several.
@@ -50,7 +50,7 @@ class Fetched(NamedTuple):
 class ArticleSource(Protocol):
     """Anything that turns a query into an article: the live client or a snapshot."""
 
-    def fetch(self, query: str, lang: str = "en") -> Fetched: ...
+    def fetch(self, query: str, lang: Lang = DEFAULT_LANG) -> Fetched: ...
 
 
 def _clean_query(query: str) -> str:
@@ -170,8 +170,7 @@ class WikiClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def fetch(self, query: str, lang: str = "en") -> Fetched:
-        validate_lang(lang)
+    def fetch(self, query: str, lang: Lang = DEFAULT_LANG) -> Fetched:
         title = _clean_query(query)
         call = Call(self.settings.deadline)
         try:
@@ -181,7 +180,7 @@ class WikiClient:
             raise
         return Fetched(article, call.requests)
 
-    def _resolve(self, call: Call, title: str, query: str, lang: str, searched: bool) -> Article:
+    def _resolve(self, call: Call, title: str, query: str, lang: Lang, searched: bool) -> Article:
         """Query ``title`` while its parse is on the way; a missing page falls back to search
         unless this is the hit. The parse's thread is joined before this returns or raises."""
         early = self.transport.begin(call, lang, _PARSE_ERRORS, page=title, **_SECTION0)
@@ -191,7 +190,7 @@ class WikiClient:
             early.result()
 
     def _lookup(
-        self, call: Call, title: str, query: str, lang: str, searched: bool, *, early: Early
+        self, call: Call, title: str, query: str, lang: Lang, searched: bool, *, early: Early
     ) -> Article:
         data = self.transport.get(
             call,
@@ -233,7 +232,7 @@ class WikiClient:
         call: Call,
         page: dict[str, Any],
         query: str,
-        lang: str,
+        lang: Lang,
         via: str,
         *,
         early: Outcome,
@@ -255,7 +254,7 @@ class WikiClient:
             resolved_via=via,
         )
 
-    def _infobox(self, call: Call, title: str, lang: str, early: Outcome) -> str | None:
+    def _infobox(self, call: Call, title: str, lang: Lang, early: Outcome) -> str | None:
         """The infobox of ``title``, from the early parse when that reached this very page.
 
         A failed early parse was the first attempt: its retries follow here, in order.
@@ -267,7 +266,7 @@ class WikiClient:
         text = data.get("parse", {}).get("text")
         return infobox_of(text) if isinstance(text, str) else None
 
-    def _links(self, call: Call, page: dict[str, Any], lang: str) -> dict[str, Any]:
+    def _links(self, call: Call, page: dict[str, Any], lang: Lang) -> dict[str, Any]:
         """The articles ``page`` links to (redirects followed), each with its coordinates
         and disambiguation flag: the ``query`` part of one ``generator=links`` call."""
         data = self.transport.get(
@@ -287,7 +286,7 @@ class WikiClient:
         query: dict[str, Any] = data.get("query", {})
         return query
 
-    def _search(self, call: Call, title: str, query: str, lang: str) -> Article:
+    def _search(self, call: Call, title: str, query: str, lang: Lang) -> Article:
         data = self.transport.get(
             call,
             lang,

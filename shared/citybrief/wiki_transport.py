@@ -27,7 +27,7 @@ from urllib3.exceptions import ProtocolError, ReadTimeoutError
 from .deadline import Budget, budget_for
 from .errors import UpstreamError, UpstreamTimeout
 from .settings import Settings
-from .validation import validate_lang
+from .validation import Lang
 
 log = logging.getLogger("citybrief.wiki")
 
@@ -46,9 +46,9 @@ class Retry(NamedTuple):
 Outcome = dict[str, Any] | Retry
 
 
-def endpoint_for(settings: Settings, lang: str) -> str:
-    """The API URL for ``lang``, substituted only after validation."""
-    return settings.wiki_api.replace("{lang}", validate_lang(lang))
+def endpoint_for(settings: Settings, lang: Lang) -> str:
+    """The API URL for ``lang`` (validated where the request entered: see ``Lang``)."""
+    return settings.wiki_api.replace("{lang}", lang)
 
 
 def retry_after(response: requests.Response) -> float:
@@ -200,7 +200,7 @@ class Transport:
             self._sessions.clear()
             self._idle.clear()
 
-    def begin(self, call: Call, lang: str, allow_errors: tuple[str, ...], **params: str) -> Early:
+    def begin(self, call: Call, lang: Lang, allow_errors: tuple[str, ...], **params: str) -> Early:
         """Send an API call's first attempt from another thread; ``get`` can go on from it."""
         url = endpoint_for(self.settings, lang)
         params.update(format="json", formatversion="2", maxlag="5")
@@ -210,7 +210,7 @@ class Transport:
     def get(
         self,
         call: Call,
-        lang: str,
+        lang: Lang,
         allow_errors: tuple[str, ...] = (),
         first: Outcome | None = None,
         **params: str,

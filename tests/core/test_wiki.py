@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
 import time
@@ -12,9 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from citybrief.cache import NullCache
 from citybrief.deadline import request_budget
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from citybrief.http import App, Request
+from citybrief.jobs import process_message
 from citybrief.logs import REQUEST_ID, RequestIdFilter
+from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
 from citybrief.wiki import (
@@ -334,10 +339,21 @@ def test_names_over_255_utf8_bytes_are_not_found_without_a_request(
     ["en.evil.com", "../", "EN", "", "en/", "en\n", "en?x=1", "evil.com#", "e", "en-", "a b"],
 )
 def test_bad_language_codes_never_reach_the_network(
-    client: WikiClient, wiki: FakeWiki, lang: str
+    client: WikiClient, wiki: FakeWiki, settings: Settings, lang: str
 ) -> None:
-    with pytest.raises(BadInput):
-        client.fetch("Paris", lang=lang)
+    """GIVEN a bad code WHEN it enters through the HTTP API (query or body) or a batch
+    message THEN it is refused there, the one place ``lang`` is checked (the core takes
+    only a validated ``Lang`` after that), and Wikipedia is never asked."""
+    app = App(lambda: BriefService(settings, client, NullCache()), settings)
+    by_query = app.handle(Request("GET", "/brief", query={"city": "Paris", "lang": lang}))
+    body = json.dumps({"cities": ["Paris", "Lisbon"], "lang": lang}).encode()
+    headers = {"Content-Type": "application/json"}
+    by_body = app.handle(Request("POST", "/compare", headers=headers, body=body))
+    message = json.dumps({"city": "Paris", "lang": lang})
+    queued = process_message(message, BriefService(settings, client, NullCache()).brief)
+
+    assert by_query.status == by_body.status == 400
+    assert [result["status"] for result in queued] == ["bad_input"]
     assert wiki.requests == 0
 
 
