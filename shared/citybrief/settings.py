@@ -2,7 +2,8 @@
 
 ``Settings.from_env()`` is the only reader of the core's variables and runs at start-up,
 so a malformed value stops the process with a message naming the variable instead of
-failing a request later; tests build ``Settings(...)`` directly. Variables that only one
+failing a request later, and a ``CITYBRIEF_*`` name nothing reads is reported; tests
+build ``Settings(...)`` directly. Variables that only one
 cloud's adapter reads live with that cloud (``citybrief.clouds``), parsed with the
 helpers below. The README's configuration table mirrors this module.
 """
@@ -21,9 +22,34 @@ from urllib.parse import urlsplit
 from . import __version__
 from .cache import resolve_cache_spec
 
+log = logging.getLogger("citybrief.settings")
+
 DEFAULT_WIKI_API = "https://{lang}.wikipedia.org/w/api.php"
 DEFAULT_CONTACT = "https://github.com/citybrief/citybrief"
 SNAPSHOT_INDEX = "index.json"
+CORE_VARIABLES = frozenset(
+    f"CITYBRIEF_{name}"
+    for name in [
+        "WIKI_API",
+        "CONTACT",
+        "CONNECT_TIMEOUT",
+        "READ_TIMEOUT",
+        "DEADLINE",
+        "MAX_RETRIES",
+        "CACHE",
+        "CACHE_TTL",
+        "NEGATIVE_CACHE_TTL",
+        "SNAPSHOT",
+        "CORS_ORIGINS",
+        "LOG_LEVEL",
+    ]
+)
+# Read by one cloud's adapter (``citybrief.clouds``); named here only so that a variable
+# citybrief reads nowhere (a typo such as CITYBRIEF_DEADLNE) is reported at start-up.
+CLOUD_VARIABLES = frozenset(
+    f"CITYBRIEF_{name}"
+    for name in ["AUTH_LEVEL", "QUEUE_NAME", "BLOB_CONTAINER", "BRIEFS_COLLECTION", "BODY_TIMEOUT"]
+)
 # An origin as a browser sends it: scheme://host[:port], no path.
 _ORIGIN = re.compile(r"https?://[^/\s?#]+")
 
@@ -132,6 +158,23 @@ def _snapshot(env: Mapping[str, str], cwd: Path) -> str | None:
     return str(directory.resolve())
 
 
+def _report_unknown(env: Mapping[str, str]) -> None:
+    """Warn about each ``CITYBRIEF_*`` variable nothing reads, with the nearest real name.
+
+    A warning, not an error: test tools and scripts may use the prefix for their own.
+    """
+    known = CORE_VARIABLES | CLOUD_VARIABLES
+    unknown = sorted(name for name in env if name.startswith("CITYBRIEF_") and name not in known)
+    if not unknown:
+        return
+    import difflib
+
+    for name in unknown:
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        log.warning("%s is set, but citybrief reads no such variable%s", name, hint)
+
+
 @dataclass(frozen=True)
 class Settings:
     wiki_api: str = DEFAULT_WIKI_API
@@ -167,6 +210,7 @@ class Settings:
         """
         env = os.environ if env is None else env
         cwd = Path.cwd() if cwd is None else cwd
+        _report_unknown(env)
         base = cls()
         return cls(
             wiki_api=_wiki_api(env),

@@ -8,6 +8,8 @@ misleading error; relative paths are resolved against the directory at start-up.
 from __future__ import annotations
 
 import ast
+import logging
+import re
 import sys
 from pathlib import Path
 
@@ -15,9 +17,11 @@ import pytest
 
 from citybrief.clouds.azure import AzureSettings
 from citybrief.clouds.gcp import GcpSettings
-from citybrief.settings import DEFAULT_WIKI_API, Settings
+from citybrief.settings import CLOUD_VARIABLES, CORE_VARIABLES, DEFAULT_WIKI_API, Settings
 
 CORE = Path(__file__).parents[2] / "shared" / "citybrief"
+# How a module reads a variable: env.get("NAME") or a helper's (env, "NAME", ...).
+READ = re.compile(r'(?:env\.get\(|\(env, |env,\s+)"(CITYBRIEF_[A-Z_]+)"')
 
 
 @pytest.mark.parametrize(
@@ -182,3 +186,31 @@ def test_a_core_brief_loads_no_cloud_module(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_an_unknown_variable_is_reported_with_the_nearest_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # GIVEN a typo in a variable's name WHEN the settings are read
+    with caplog.at_level(logging.WARNING, logger="citybrief.settings"):
+        settings = Settings.from_env({"CITYBRIEF_DEADLNE": "5", "CITYBRIEF_DEADLINE": "7"})
+
+    # THEN the real one is used, and the typo is named with the variable it resembles
+    assert settings.deadline == 7
+    assert [record.getMessage() for record in caplog.records] == [
+        "CITYBRIEF_DEADLNE is set, but citybrief reads no such variable; "
+        "did you mean CITYBRIEF_DEADLINE?"
+    ]
+
+
+def test_every_variable_read_is_known_and_every_known_one_is_read() -> None:
+    """GIVEN the names the core and the cloud modules read WHEN compared with the lists
+    start-up checks against THEN they are the same, so no real variable is reported."""
+
+    def read_in(path: Path) -> set[str]:
+        return set(READ.findall(path.read_text(encoding="utf-8")))
+
+    assert set().union(*map(read_in, CORE.rglob("*.py"))) == CORE_VARIABLES | CLOUD_VARIABLES
+    # AND each is read in one place: the core's in settings.py, each cloud's in its module
+    assert read_in(CORE / "settings.py") == CORE_VARIABLES
+    assert set().union(*map(read_in, (CORE / "clouds").glob("*.py"))) == CLOUD_VARIABLES
