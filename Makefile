@@ -61,7 +61,7 @@ format: $(STAMP) ## ruff format + ruff check --fix, in place
 
 run: $(STAMP) ## serve the HTTP API on http://127.0.0.1:8080 (PORT=n to change; functions-framework)
 	@echo "citybrief: serving http://127.0.0.1:$(PORT)  (try http://127.0.0.1:$(PORT)/brief?city=Chicago; Ctrl-C stops)"
-	cd gcp_functions && ../$(BIN)/functions-framework --target=citybrief_http --host=127.0.0.1 --port=$(PORT)
+	$(BIN)/functions-framework --source=gcp_functions/main.py --target=citybrief_http --host=127.0.0.1 --port=$(PORT)
 
 bench: $(STAMP) ## citybrief vs the naive wikipedia+TextBlob peer: tables on stdout, bench/results.json
 	$(BIN)/python -m bench.run

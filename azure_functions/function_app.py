@@ -72,11 +72,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import azure.functions as func
 
-from citybrief.batch import city_key
-from citybrief.cloudcache import azure_storage_client
+from citybrief.clouds.azure import AzureSettings, storage_client
 from citybrief.http import App, Request, Response, RouteNotFound, normalise_path, query_from_pairs
 from citybrief.jobs import process_message
 from citybrief.logs import REQUEST_ID, RequestIdFilter, parse_traceparent
+from citybrief.names import city_key
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import CITY_MAX_LENGTH
@@ -114,9 +114,10 @@ ROUTE_PREFIX = _route_prefix()
 # Cheap at import (the host indexes this module before any request): the service and
 # its NLP stack are built by the core on the first /brief or /compare.
 settings = Settings.from_env(platform="azure")
+azure_settings = AzureSettings.from_env()
 core = App(lambda: BriefService(settings), settings)
 app = func.FunctionApp()  # FUNCTION for any HTTP function that names no level
-PROTECTED = func.AuthLevel(settings.auth_level)
+PROTECTED = func.AuthLevel(azure_settings.auth_level)
 
 
 def _tag_request_ids() -> None:
@@ -275,13 +276,13 @@ def jobs_service() -> BriefService:
 def briefs_container() -> Any:
     """A ``ContainerClient`` for the briefs container, created if absent (Azurite, local).
 
-    The account comes from ``azure_storage_client``: a connection string locally, the
+    The account comes from ``storage_client``: a connection string locally, the
     managed identity in a keyless deployment (what the ARM template sets up).
     """
     from azure.core.exceptions import ResourceExistsError
     from azure.storage.blob import BlobServiceClient
 
-    service = azure_storage_client(
+    service = storage_client(
         BlobServiceClient,
         "blob",
         connection_timeout=BLOB_CONNECT_TIMEOUT,
@@ -291,7 +292,7 @@ def briefs_container() -> Any:
         increment_base=2,
         random_jitter_range=1,
     )
-    container = service.get_container_client(settings.blob_container)
+    container = service.get_container_client(azure_settings.blob_container)
     with contextlib.suppress(ResourceExistsError):
         container.create_container()
     return container
@@ -323,7 +324,7 @@ def blob_name(result: Mapping[str, Any], message_id: str, index: int) -> str:
     """Where a ``citybrief.jobs`` record is stored (see the module notes).
 
     ok: ``briefs/<lang>/<title>.json``. Otherwise ``errors/<lang>/<city>.json`` with the
-    city folded as ``citybrief.batch`` folds it (so retries overwrite one record);
+    city folded by ``citybrief.names.city_key`` (so retries overwrite one record);
     without a city or a valid language ``errors/_message/<message id>-<index>.json``.
     """
     brief = result.get("brief")
@@ -393,7 +394,7 @@ def store_results(
     return transient
 
 
-if settings.queue_name:
+if azure_settings.queue_name:
 
     @app.queue_trigger(
         arg_name="msg", queue_name="%CITYBRIEF_QUEUE_NAME%", connection=QUEUE_CONNECTION

@@ -68,6 +68,7 @@ from cloudevents.http import CloudEvent
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import ClientDisconnected
 
+from citybrief.clouds.gcp import GcpSettings
 from citybrief.errors import BadInput, CitybriefError, RequestTimeout
 from citybrief.http import MAX_BODY_BYTES, App, Request, query_from_pairs
 from citybrief.jobs import Result, process_message, record_id
@@ -222,6 +223,7 @@ class RawResponse(flask.Response):
 
 # Module level and cheap: the NLP stack loads on the first route that needs it.
 settings = Settings.from_env(platform="gcp")
+gcp_settings = GcpSettings.from_env()
 PROJECT = os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCP_PROJECT") or None
 install_logging(settings.log_level, PROJECT)
 app = App(lambda: BriefService(settings), settings)
@@ -310,7 +312,7 @@ def query_pairs(request: flask.Request) -> list[tuple[str, str]]:
 
 def to_core(request: flask.Request) -> tuple[Request, Trace | None]:
     """The platform-neutral request, and the trace its log lines should carry."""
-    body, error = read_body(request, settings.body_timeout)
+    body, error = read_body(request, gcp_settings.body_timeout)
     trace = parse_trace(request.headers)
     core = Request(
         method=request.method,
@@ -380,7 +382,7 @@ def store_results(results: list[Result], message_id: str, published_at: str | No
     from google.cloud import firestore
 
     client = firestore_client()
-    collection = client.collection(settings.briefs_collection)
+    collection = client.collection(gcp_settings.briefs_collection)
     batch = client.batch()
     for index, result in enumerate(results):
         document = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .validation import Lang
+
 
 @dataclass(frozen=True)
 class Coordinates:
@@ -18,7 +20,7 @@ class Coordinates:
 
 @dataclass(frozen=True)
 class Article:
-    lang: str
+    lang: Lang  # validated where the request entered
     title: str
     url: str
     pageid: int

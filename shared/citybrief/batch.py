@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import Ambiguous, BadInput, CitybriefError, InternalError, NotFound
+from .names import city_key
 from .validation import validate_city
 
 # Wikimedia's etiquette asks for at most two requests in flight; more is an explicit choice.
@@ -30,11 +31,6 @@ MAX_CONCURRENCY = 8
 STATUSES = ("ok", "not_found", "ambiguous", "bad_input", "failed")
 
 BriefFn = Callable[[str], dict[str, Any]]
-
-
-def city_key(city: str) -> str:
-    """Names that differ only in case or spacing are the same city (as in the cache)."""
-    return " ".join(city.split()).casefold()
 
 
 def validate_concurrency(value: int) -> int:

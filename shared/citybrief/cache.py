@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -192,35 +193,47 @@ class SafeCache:
             log.warning("cache put failed (%s): %s: %s", self.spec, type(exc).__name__, exc)
 
 
-# scheme -> "module:factory"; each factory takes (location, ttl). Imported on demand only.
+# scheme -> "module:factory"; each factory takes (location, ttl). Named, not imported: a
+# backend (and its SDK) loads only when its scheme is chosen (``citybrief.clouds``).
 CLOUD_BACKENDS: dict[str, str] = {
-    "dynamodb": "citybrief.cloudcache:DynamoDbCache",
-    "firestore": "citybrief.cloudcache:FirestoreCache",
-    "azuretable": "citybrief.cloudcache:AzureTableCache",
+    "dynamodb": "citybrief.clouds.caches:DynamoDbCache",
+    "firestore": "citybrief.clouds.caches:FirestoreCache",
+    "azuretable": "citybrief.clouds.caches:AzureTableCache",
 }
+SPECS = "none, memory, sqlite:///PATH, dynamodb://TABLE, firestore://COLLECTION, azuretable://TABLE"
+
+
+def resolve_cache_spec(spec: str, cwd: Path) -> str:
+    """A ``CITYBRIEF_CACHE`` value checked, with an SQLite path made absolute against ``cwd``.
+
+    ``sqlite:///relative/path`` is relative to ``cwd``, ``sqlite:////absolute/path`` and
+    ``sqlite:///~/path`` are not; a cloud backend's location is one name (no ``/`` or
+    white space). Anything else raises ``ValueError`` naming the variable.
+    """
+    scheme, sep, location = spec.partition("://")
+    if spec in ("none", "memory"):
+        return spec
+    if scheme == "sqlite" and sep and location.startswith("/") and len(location) > 1:
+        return f"sqlite:///{(cwd / Path(location[1:]).expanduser()).resolve()}"
+    if scheme in CLOUD_BACKENDS and sep and location and not re.search(r"[\s/]", location):
+        return spec
+    raise ValueError(f"CITYBRIEF_CACHE={spec!r} is not one of: {SPECS}")
 
 
 def open_cache(spec: str, ttl: float) -> Cache:
-    """Build the cache a ``CITYBRIEF_CACHE`` value names.
+    """Build the cache a resolved ``CITYBRIEF_CACHE`` value (``Settings.cache``) names.
 
-    ``none`` | ``memory`` | ``sqlite:///relative/path`` or ``sqlite:////absolute/path``
-    | ``dynamodb://TABLE`` | ``firestore://COLLECTION`` | ``azuretable://TABLE``.
-    An unknown value is a configuration error and raises ``ValueError`` at start-up.
+    A value ``resolve_cache_spec`` would refuse raises ``ValueError``.
     """
-    scheme, sep, location = spec.partition("://")
+    scheme, _, location = resolve_cache_spec(spec, Path.cwd()).partition("://")
     inner: Cache
     if spec == "none":
         return NullCache()
     if spec == "memory":
         inner = MemoryCache(ttl)
-    elif scheme == "sqlite" and sep and location.startswith("/") and len(location) > 1:
+    elif scheme == "sqlite":
         inner = SqliteCache(location[1:], ttl)
-    elif scheme in CLOUD_BACKENDS and sep and location:
+    else:
         module_name, _, factory = CLOUD_BACKENDS[scheme].partition(":")
         inner = getattr(importlib.import_module(module_name), factory)(location, ttl)
-    else:
-        raise ValueError(
-            f"CITYBRIEF_CACHE={spec!r} is not one of: none, memory, sqlite:///PATH, "
-            "dynamodb://TABLE, firestore://COLLECTION, azuretable://TABLE"
-        )
     return SafeCache(inner, spec)

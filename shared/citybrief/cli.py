@@ -263,10 +263,11 @@ def error_line(error: CitybriefError, run: Run) -> str:
 
 def offline_hint(settings: Settings, lang: str) -> str:
     """Where the failed requests went and how to do without them."""
-    from .wiki import endpoint_for
+    from .validation import validate_lang
+    from .wiki_transport import endpoint_for
 
     try:
-        url = endpoint_for(settings, lang)
+        url = endpoint_for(settings, validate_lang(lang))
     except BadInput:
         url = settings.wiki_api
     return (
@@ -365,7 +366,8 @@ def refuse_same_city(cities: list[str], doc: dict[str, Any]) -> None:
 
 
 def _batch(run: Run, settings: Settings, cache: Cache) -> int:
-    from .batch import Progress, city_key, load_done, read_cities, run_batch, validate_concurrency
+    from .batch import Progress, load_done, read_cities, run_batch, validate_concurrency
+    from .names import city_key
     from .service import BriefService
     from .validation import validate_lang, validate_sentences
 

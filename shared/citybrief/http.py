@@ -47,6 +47,7 @@ from .validation import (
     DEFAULT_LANG,
     SENTENCES_DEFAULT,
     SPEED_DEFAULT_KMH,
+    Lang,
     validate_cities,
     validate_city,
     validate_lang,
@@ -102,9 +103,9 @@ class RouteNotFound(CitybriefError):
 class Service(Protocol):
     """What the routes need from the brief service (the NLP stack lives behind it)."""
 
-    def brief(self, city: str, sentences: int, lang: str) -> dict[str, Any]: ...
+    def brief(self, city: str, sentences: int, lang: Lang) -> dict[str, Any]: ...
 
-    def compare(self, cities: list[str], speed_kmh: float, lang: str) -> dict[str, Any]: ...
+    def compare(self, cities: list[str], speed_kmh: float, lang: Lang) -> dict[str, Any]: ...
 
 
 @dataclass

@@ -33,13 +33,15 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
 
-from .batch import city_key, outcome
+from .batch import outcome
 from .errors import BadInput
+from .names import city_key
 from .service import MAX_PARALLEL_FETCHES
 from .validation import (
     CITIES_MAX,
     DEFAULT_LANG,
     SENTENCES_DEFAULT,
+    Lang,
     validate_city,
     validate_lang,
     validate_sentences,
@@ -64,7 +66,7 @@ class Job:
 
     cities: tuple[object, ...]
     sentences: int = SENTENCES_DEFAULT
-    lang: str = DEFAULT_LANG
+    lang: Lang = DEFAULT_LANG
 
 
 def _reject_constant(name: str) -> Any:

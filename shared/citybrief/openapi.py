@@ -64,7 +64,10 @@ _CITIES = {
     "minItems": CITIES_MIN,
     "maxItems": CITIES_MAX,
     "uniqueItems": True,
-    "description": "City names, none sent twice (two spellings of one place: a 0 km leg).",
+    "description": (
+        "City names, none sent twice: names that differ only in case, underscores or "
+        "white space ('New York', 'new  york') are one city."
+    ),
     "examples": [["Chicago", "Toronto"]],
 }
 

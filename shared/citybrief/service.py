@@ -24,7 +24,9 @@ from .article import Article
 from .cache import Cache, open_cache
 from .deadline import request_budget
 from .errors import Ambiguous, CitybriefError, NotFound
+from .names import mediawiki_title
 from .settings import Settings
+from .validation import DEFAULT_LANG, Lang
 
 if TYPE_CHECKING:
     from .wiki import ArticleSource
@@ -70,10 +72,9 @@ def _now() -> str:
 
 
 def _resolved_key(lang: str, query: str) -> str:
-    """Keyed by the title MediaWiki looks up for ``query`` (spaces for underscores, runs
-    of spaces as one, first letter upper), so queries sharing a key resolve alike."""
-    title = " ".join(query.replace("_", " ").split())
-    return f"resolved:{lang}:{title[:1].upper()}{title[1:]}"
+    """Keyed by the title MediaWiki looks up for ``query``, so queries sharing a key
+    resolve alike."""
+    return f"resolved:{lang}:{mediawiki_title(query)}"
 
 
 def _resolved_via(query: str, title: str, via: str) -> str:
@@ -140,7 +141,7 @@ class BriefService:
         self.cache = cache if cache is not None else open_cache(settings.cache, settings.cache_ttl)
 
     # -- articles -----------------------------------------------------------------
-    def article(self, query: str, lang: str) -> Article:
+    def article(self, query: str, lang: Lang) -> Article:
         """The article for ``query``: from the cache when fresh, else from Wikipedia.
 
         How the query resolved is the query's, not the cached article's: "Windy City"
@@ -188,11 +189,11 @@ class BriefService:
         return computed
 
     # -- public ---------------------------------------------------------------------
-    def brief(self, city: str, sentences: int = 5, lang: str = "en") -> dict[str, Any]:
+    def brief(self, city: str, sentences: int = 5, lang: Lang = DEFAULT_LANG) -> dict[str, Any]:
         _STATS.set(CallStats())
         return self._brief(city, sentences, lang)
 
-    def _brief(self, city: str, sentences: int, lang: str) -> dict[str, Any]:
+    def _brief(self, city: str, sentences: int, lang: Lang) -> dict[str, Any]:
         article = self.article(city, lang)
         current_stats().titles.append(article.title)
         parts = self._analysis(article, sentences)
@@ -216,7 +217,7 @@ class BriefService:
         }
 
     def compare(
-        self, cities: list[str], speed_kmh: float = 80.0, lang: str = "en"
+        self, cities: list[str], speed_kmh: float = 80.0, lang: Lang = DEFAULT_LANG
     ) -> dict[str, Any]:
         from .geo import CityPoint, compare
 

@@ -1,7 +1,7 @@
 """Answer from articles recorded earlier, with no network: demos, offline runs, benchmarks.
 
 Layout: ``<dir>/<lang>/<quoted title>-<hash>.json`` holds one ``Article.to_dict()``;
-``<dir>/index.json`` maps ``lang -> casefolded query or title -> {file, resolved_via}``.
+``<dir>/index.json`` maps ``lang -> city_key(query or title) -> {file, resolved_via}``.
 The hash keeps titles differing only in case apart on case-insensitive file systems.
 """
 
@@ -18,14 +18,11 @@ from urllib.parse import quote
 
 from .article import Article
 from .errors import BadInput, NotFound
-from .validation import validate_lang
+from .names import city_key
+from .validation import DEFAULT_LANG, Lang
 from .wiki import Fetched
 
 INDEX = "index.json"
-
-
-def _key(query: str) -> str:
-    return " ".join(query.split()).casefold()
 
 
 def _filename(title: str) -> str:
@@ -53,15 +50,15 @@ def _read_index(directory: Path) -> dict[str, dict[str, dict[str, str]]]:
 def record(article: Article, directory: str | Path) -> Path:
     """Store ``article`` and index it under its title and the query that found it."""
     directory = Path(directory)
-    lang = validate_lang(article.lang)
+    lang = article.lang
     name = _filename(article.title)
     path = directory / lang / name
     _write_json(path, article.to_dict())
     index = _read_index(directory)
     aliases = index.setdefault(lang, {})
-    aliases[_key(article.title)] = {"file": name, "resolved_via": "exact"}
-    if _key(article.requested) != _key(article.title):
-        aliases[_key(article.requested)] = {"file": name, "resolved_via": article.resolved_via}
+    aliases[city_key(article.title)] = {"file": name, "resolved_via": "exact"}
+    if city_key(article.requested) != city_key(article.title):
+        aliases[city_key(article.requested)] = {"file": name, "resolved_via": article.resolved_via}
     _write_json(directory / INDEX, index)
     return path
 
@@ -72,11 +69,10 @@ class SnapshotSource:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
 
-    def fetch(self, query: str, lang: str = "en") -> Fetched:
-        validate_lang(lang)
+    def fetch(self, query: str, lang: Lang = DEFAULT_LANG) -> Fetched:
         if not isinstance(query, str) or not query.strip():
             raise BadInput("Give a city name")
-        entry = _read_index(self.directory).get(lang, {}).get(_key(query))
+        entry = _read_index(self.directory).get(lang, {}).get(city_key(query))
         if entry is None:
             raise NotFound(f"No recorded article for {query!r} ({lang}) in the snapshot")
         data = json.loads((self.directory / lang / entry["file"]).read_text(encoding="utf-8"))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import NewType
 
 from .errors import BadInput
+from .names import city_key
 
 CITY_MAX_LENGTH = 200
 SENTENCES_MIN = 1
@@ -23,7 +25,11 @@ CITIES_MAX = 10
 SPEED_MIN_KMH = 5.0
 SPEED_MAX_KMH = 1000.0
 SPEED_DEFAULT_KMH = 80.0
-DEFAULT_LANG = "en"
+
+# A language code that has passed ``validate_lang``: the core takes only this type, so the
+# one check at the edge (HTTP, CLI, batch message) is the only one, and mypy proves it.
+Lang = NewType("Lang", str)
+DEFAULT_LANG = Lang("en")
 
 # A Wikipedia subdomain: "en", "simple", "be-tarask", "zh-min-nan", "zh-classical".
 # It becomes part of a host name, so ".", "/", ":", "@" and upper case can never pass.
@@ -56,15 +62,16 @@ _CITY_RE = re.compile(CITY_PATTERN)
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
-def validate_lang(value: object, field: str = "lang") -> str:
-    """A Wikipedia language code, safe to put into a host name."""
+def validate_lang(value: object, field: str = "lang") -> Lang:
+    """A Wikipedia language code, safe to put into a host name: checked once, where a
+    request enters, and typed ``Lang`` from there on."""
     # fullmatch, because "$" alone would also accept a trailing newline.
     if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
         raise BadInput(
             f"{field} must be a lower-case Wikipedia language code such as "
             "'en', 'simple' or 'zh-min-nan'."
         )
-    return value
+    return Lang(value)
 
 
 def validate_city(value: object, field: str = "city") -> str:
@@ -107,8 +114,9 @@ def validate_speed(value: object) -> float:
 def validate_cities(value: object) -> list[str]:
     """2-10 city names, none sent twice.
 
-    "Twice" means the same string, as JSON Schema's ``uniqueItems`` compares them: two
-    spellings of one place ("Paris", "paris") are two items, and their leg is 0 km.
+    "Twice" means the same city as a batch counts it (``names.city_key``: "New York",
+    "new  york" and "New_York" are one), which is stricter than JSON Schema's
+    ``uniqueItems``; the schema's description says so.
     """
     if not isinstance(value, list):
         raise BadInput("cities must be a list of city names.")
@@ -117,7 +125,7 @@ def validate_cities(value: object) -> list[str]:
     cities: list[str] = []
     for index, item in enumerate(value):
         name = validate_city(item, field=f"cities[{index}]")
-        if item in value[:index]:
+        if city_key(name) in map(city_key, cities):
             raise BadInput(f"cities[{index}] repeats an earlier city; each city may appear once.")
         cities.append(name)
     return cities

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from cfnlint.decode import cfn_yaml
 
-from citybrief.cloudcache import DynamoDbCache
+from citybrief.clouds.caches import DynamoDbCache
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "aws_lambda" / "template.yaml"
 

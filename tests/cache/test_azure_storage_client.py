@@ -13,7 +13,7 @@ from azure.data.tables import TableServiceClient
 from azure.identity import ManagedIdentityCredential
 from azure.storage.blob import BlobServiceClient
 
-from citybrief.cloudcache import azure_storage_client
+from citybrief.clouds.azure import storage_client
 
 AZURITE = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
@@ -40,7 +40,7 @@ def test_a_connection_string_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN the host's connection string (Azurite)
     monkeypatch.setenv("AzureWebJobsStorage", AZURITE)
     # WHEN a blob client is built
-    client = azure_storage_client(BlobServiceClient, "blob")
+    client = storage_client(BlobServiceClient, "blob")
     # THEN it points at the connection string's endpoint with its account key
     assert client.url.startswith("http://127.0.0.1:10000/devstoreaccount1")
     assert client.credential.account_name == "devstoreaccount1"
@@ -60,7 +60,7 @@ def test_identity_based_storage(
     monkeypatch.setenv("AzureWebJobsStorage__accountName", "stcb")
     monkeypatch.setenv("AzureWebJobsStorage__clientId", "00000000-0000-0000-0000-000000000001")
     # WHEN a client is built
-    client = azure_storage_client(client_class, service)
+    client = storage_client(client_class, service)
     # THEN it targets the account's service endpoint with the managed identity
     assert client.url.startswith(f"https://{host}")
     assert isinstance(client.credential, ManagedIdentityCredential)
@@ -71,10 +71,10 @@ def test_an_explicit_service_uri_wins_over_the_account_name(
 ) -> None:
     monkeypatch.setenv("AzureWebJobsStorage__accountName", "stcb")
     monkeypatch.setenv("AzureWebJobsStorage__tableServiceUri", "https://custom.example/")
-    client = azure_storage_client(TableServiceClient, "table")
+    client = storage_client(TableServiceClient, "table")
     assert client.url.startswith("https://custom.example")
 
 
 def test_no_storage_settings_is_a_clear_configuration_error() -> None:
     with pytest.raises(ValueError, match="AzureWebJobsStorage__accountName"):
-        azure_storage_client(BlobServiceClient, "blob")
+        storage_client(BlobServiceClient, "blob")

@@ -187,13 +187,14 @@ def test_sqlite_fresh_file_opened_by_several_processes_at_once(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("spec", "path"),
     [
-        ("sqlite:///relative/cache.db", "relative/cache.db"),
+        ("sqlite:///relative/cache.db", str(Path.cwd().resolve() / "relative/cache.db")),
         ("sqlite:////absolute/cache.db", "/absolute/cache.db"),
         ("sqlite:///~/cache.db", str(Path("~/cache.db").expanduser())),
     ],
 )
 def test_open_cache_sqlite_paths(spec: str, path: str) -> None:
-    """Three slashes then the path, SQLAlchemy-style: a fourth makes it absolute."""
+    """Three slashes then the path, SQLAlchemy-style: a fourth makes it absolute; a
+    relative one is relative to the current directory."""
     opened = open_cache(spec, 60)
 
     assert isinstance(opened, SafeCache)
@@ -223,6 +224,8 @@ def test_open_cache_none_and_memory() -> None:
         "s3://b",
         "dynamodb://",
         "firestore:/x",
+        "azuretable://a/b",
+        "dynamodb://my table",
     ],
 )
 def test_open_cache_rejects_unknown_specs(spec: str) -> None:

@@ -175,10 +175,3 @@ def test_record_ids_are_stable_safe_and_distinct() -> None:
     huge = {"city": "é" * 5000, "lang": "en", "status": "bad_input"}
     assert record_id(huge, "m", 0).startswith("sha256:")
     assert len(record_id(huge, "m", 0).encode()) <= MAX_ID_BYTES
-
-
-def test_briefs_collection_setting() -> None:
-    # GIVEN no variable, then CITYBRIEF_BRIEFS_COLLECTION WHEN read THEN default, then override
-    assert Settings.from_env({}).briefs_collection == "briefs"
-    env = {"CITYBRIEF_BRIEFS_COLLECTION": "briefs-staging"}
-    assert Settings.from_env(env).briefs_collection == "briefs-staging"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
 import time
@@ -12,9 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from citybrief.cache import NullCache
 from citybrief.deadline import request_budget
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
+from citybrief.http import App, Request
+from citybrief.jobs import process_message
 from citybrief.logs import REQUEST_ID, RequestIdFilter
+from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
 from citybrief.wiki import (
@@ -22,9 +27,9 @@ from citybrief.wiki import (
     _listed_entries,
     _mostly_links,
     _plausible,
-    endpoint_for,
     infobox_of,
 )
+from citybrief.wiki_transport import endpoint_for
 from tests.fakewiki import FakeWiki, Logged
 from tests.fakewiki.pages import DEFAULT_DATA
 
@@ -111,14 +116,14 @@ def test_a_failed_early_parse_is_retried_after_the_query(
     city is fetched THEN the parse is tried again once the query has answered, and the
     brief is whole: 3 requests, no thread left behind."""
     wiki.fail(fault, times=1)  # faults hit the first request to arrive: make it the parse
-    attempt = client._attempt
+    attempt = client.transport.attempt
 
     def query_later(url: str, params: dict[str, str], *args: Any) -> Any:
         if params["action"] == "query":
             time.sleep(0.1)
         return attempt(url, params, *args)
 
-    monkeypatch.setattr(client, "_attempt", query_later)
+    monkeypatch.setattr(client.transport, "attempt", query_later)
 
     fetched = client.fetch("Chicago")
 
@@ -334,10 +339,21 @@ def test_names_over_255_utf8_bytes_are_not_found_without_a_request(
     ["en.evil.com", "../", "EN", "", "en/", "en\n", "en?x=1", "evil.com#", "e", "en-", "a b"],
 )
 def test_bad_language_codes_never_reach_the_network(
-    client: WikiClient, wiki: FakeWiki, lang: str
+    client: WikiClient, wiki: FakeWiki, settings: Settings, lang: str
 ) -> None:
-    with pytest.raises(BadInput):
-        client.fetch("Paris", lang=lang)
+    """GIVEN a bad code WHEN it enters through the HTTP API (query or body) or a batch
+    message THEN it is refused there, the one place ``lang`` is checked (the core takes
+    only a validated ``Lang`` after that), and Wikipedia is never asked."""
+    app = App(lambda: BriefService(settings, client, NullCache()), settings)
+    by_query = app.handle(Request("GET", "/brief", query={"city": "Paris", "lang": lang}))
+    body = json.dumps({"cities": ["Paris", "Lisbon"], "lang": lang}).encode()
+    headers = {"Content-Type": "application/json"}
+    by_body = app.handle(Request("POST", "/compare", headers=headers, body=body))
+    message = json.dumps({"city": "Paris", "lang": lang})
+    queued = process_message(message, BriefService(settings, client, NullCache()).brief)
+
+    assert by_query.status == by_body.status == 400
+    assert [result["status"] for result in queued] == ["bad_input"]
     assert wiki.requests == 0
 
 

@@ -1,4 +1,4 @@
-"""Cloud cache backends, chosen by ``CITYBRIEF_CACHE`` through ``cache.open_cache``.
+"""Cloud cache backends, named by ``CITYBRIEF_CACHE`` and loaded by ``cache.open_cache``.
 
 Each class imports its SDK in ``__init__`` so that a function only pays for the SDK it
 uses at cold start, and each constructor does no network I/O: an unreachable service
@@ -25,7 +25,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .cache import Value
+from ..cache import Value
+from .azure import storage_client
 
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 5.0
@@ -146,7 +147,7 @@ class AzureTableCache:
 
     A binary property holds at most 64 KiB, so the gzip JSON is split over ``value_0``,
     ``value_1``, ... (``chunks`` says how many) up to the 1 MiB entity limit. The
-    account comes from ``azure_storage_client``; the table is created on first write.
+    account comes from ``clouds.azure.storage_client``; the table is created on first write.
     """
 
     PARTITION = "citybrief"
@@ -154,16 +155,14 @@ class AzureTableCache:
 
     def __init__(self, table: str, ttl: float) -> None:
         from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-        from azure.data.tables import UpdateMode
+        from azure.data.tables import TableServiceClient, UpdateMode
 
         self.ttl = ttl
         self.clock: Callable[[], float] = time.time  # epoch seconds; tests set their own
         self._not_found = ResourceNotFoundError
         self._exists = ResourceExistsError
         self._replace = UpdateMode.REPLACE
-        from azure.data.tables import TableServiceClient
-
-        service = azure_storage_client(
+        service = storage_client(
             TableServiceClient,
             "table",
             connection_timeout=CONNECT_TIMEOUT,
@@ -200,31 +199,3 @@ class AzureTableCache:
             with contextlib.suppress(self._exists):  # another writer created it first
                 self._client.create_table()
             self._client.upsert_entity(entity, mode=self._replace)
-
-
-def azure_storage_client(client_class: Any, service: str, **options: Any) -> Any:
-    """A Blob or Table service client for the Functions host's storage account.
-
-    ``AzureWebJobsStorage`` (else ``AZURE_STORAGE_CONNECTION_STRING``) as a connection
-    string when set (Azurite, local settings); otherwise the identity-based form a
-    keyless deployment uses: ``AzureWebJobsStorage__accountName`` (or
-    ``__<service>ServiceUri``) with the managed identity ``__clientId`` names.
-    ``service`` is ``"blob"`` or ``"table"``.
-    """
-    prefix = "AzureWebJobsStorage"
-    connection = os.environ.get(prefix) or os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
-    if connection:
-        return client_class.from_connection_string(connection, **options)
-    account = os.environ.get(f"{prefix}__accountName")
-    url = os.environ.get(f"{prefix}__{service}ServiceUri") or (
-        f"https://{account}.{service}.core.windows.net" if account else None
-    )
-    if not url:
-        raise ValueError(
-            f"Azure storage needs {prefix} (a connection string), "
-            f"{prefix}__accountName or {prefix}__{service}ServiceUri"
-        )
-    from azure.identity import ManagedIdentityCredential
-
-    credential = ManagedIdentityCredential(client_id=os.environ.get(f"{prefix}__clientId"))
-    return client_class(url, credential=credential, **options)
