@@ -1,24 +1,27 @@
 #!/usr/bin/env python3
 """Build the three deployable artifacts under dist/ (``make package``).
 
+Each artifact takes every module of its adapter folder (``*.py``), so an adapter may be
+split by concern; the entry modules and data files named below must exist.
+
 * ``dist/aws`` + ``dist/aws.zip``: handler.py (the public function) + batch_task.py (the
-  batch state machine's task) + citybrief/ + aws_lambda/requirements.txt
+  batch state machine's task) + their modules + citybrief/ + aws_lambda/requirements.txt
   installed as manylinux2014 x86_64 / CPython 3.12 wheels (the Runtime and Architectures
   of aws_lambda/template.yaml, whose CodeUri is dist/aws). boto3, botocore and s3transfer
   are removed after the install, with whatever only they needed (python-dateutil, six):
   the python3.12 Lambda runtime provides that stack in /var/runtime, and aws-xray-sdk's
   botocore requirement alone would otherwise add ~30 MB.
-* ``dist/gcp``: main.py + citybrief/ + requirements.txt, a lock written from
-  gcp_functions/requirements.txt (third-party requirements only, checked): every
+* ``dist/gcp``: main.py and its modules + citybrief/ + requirements.txt, a lock written
+  from gcp_functions/requirements.txt (third-party requirements only, checked): every
   distribution the functions need, ``name==version --hash=sha256:...``, resolved by pip
   for the python312 runtime (CPython 3.12, manylinux_2_35 x86_64: Ubuntu 22.04) under
   constraints that hold each one to the version installed in the building environment,
   i.e. the one the test suite ran against. Cloud Build installs it in pip's
   hash-checking mode (``gcloud functions deploy --source=dist/gcp``), so the deploy
   ships what was tested rather than whatever the ranges resolve to that day.
-* ``dist/azure`` + ``dist/azure.zip``: function_app.py + host.json + requirements.txt +
-  citybrief/ + .python_packages/lib/site-packages (same wheels as AWS: Flex Consumption
-  runs Linux x86_64 Python 3.12), for a zip deploy with remote build OFF. With
+* ``dist/azure`` + ``dist/azure.zip``: function_app.py and its modules + host.json +
+  requirements.txt + citybrief/ + .python_packages/lib/site-packages (same wheels as
+  AWS: Flex Consumption runs Linux x86_64 Python 3.12), for a zip deploy with remote build OFF. With
   ``--azure-remote-build`` the site-packages are left out and the platform's build
   installs requirements.txt instead (deploy with ``BUILD_REMOTE=true``).
 
@@ -134,6 +137,13 @@ def fresh(target: Path) -> Path:
 def copy_core(target: Path) -> None:
     """The citybrief package, without caches."""
     shutil.copytree(CORE, target / "citybrief", ignore=IGNORE)
+
+
+def copy_adapter(source: Path, target: Path, names: list[str]) -> None:
+    """Every Python module of an adapter folder, plus ``names`` (the entry module and
+    any data file), each required: a missing one stops the build."""
+    modules = sorted(path.name for path in source.glob("*.py"))
+    copy_files(source, target, sorted(set(modules) | set(names)))
 
 
 def copy_files(source: Path, target: Path, names: list[str]) -> None:
@@ -463,7 +473,7 @@ def package_aws(options: Options) -> tuple[Path, Path | None]:
     removed = drop_distributions(target, requirements, LAMBDA_RUNTIME_PROVIDED | NEVER_IMPORTED)
     print(f"package: aws: not shipped (runtime's or never imported): {', '.join(removed)}")
     prune(target)
-    copy_files(ROOT / "aws_lambda", target, ["handler.py", "batch_task.py"])
+    copy_adapter(ROOT / "aws_lambda", target, ["handler.py", "batch_task.py"])
     copy_core(target)
     return target, make_zip(target)
 
@@ -472,7 +482,7 @@ def package_gcp(options: Options) -> tuple[Path, Path | None]:
     """dist/gcp (a source directory; gcloud zips and uploads it)."""
     target = fresh(options.dist / "gcp")
     requirements = ROOT / "gcp_functions" / "requirements.txt"
-    copy_files(ROOT / "gcp_functions", target, ["main.py"])
+    copy_adapter(ROOT / "gcp_functions", target, ["main.py"])
     (target / "requirements.txt").write_text(
         lock(requirements, GCP_PLATFORMS, installed_versions()), encoding="utf-8"
     )
@@ -488,7 +498,7 @@ def package_azure(options: Options) -> tuple[Path, Path | None]:
     target = fresh(options.dist / "azure")
     requirements = ROOT / "azure_functions" / "requirements.txt"
     third_party_requirements(requirements)
-    copy_files(ROOT / "azure_functions", target, ["function_app.py", "host.json"])
+    copy_adapter(ROOT / "azure_functions", target, ["function_app.py", "host.json"])
     shutil.copy2(requirements, target / "requirements.txt")
     copy_core(target)
     if not options.azure_remote_build:

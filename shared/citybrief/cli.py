@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .batch import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from .cache import Cache, open_cache
 from .errors import Ambiguous, BadInput, CitybriefError, NotFound, UpstreamError, UpstreamTimeout
+from .filebatch import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from .settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_UPSTREAM = 0, 1, 2, 3, 4
@@ -366,7 +366,7 @@ def refuse_same_city(cities: list[str], doc: dict[str, Any]) -> None:
 
 
 def _batch(run: Run, settings: Settings, cache: Cache) -> int:
-    from .batch import Progress, load_done, read_cities, run_batch, validate_concurrency
+    from .filebatch import Progress, load_done, read_cities, run_batch, validate_concurrency
     from .names import city_key
     from .service import BriefService
     from .validation import validate_lang, validate_sentences

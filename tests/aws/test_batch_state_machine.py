@@ -42,6 +42,7 @@ from citybrief.settings import Settings
 from citybrief.validation import DEFAULT_LANG, SENTENCES_DEFAULT
 from tests.contract.driver_aws import FakeContext
 from tests.events import load_event
+from tests.fakewiki import FakeWiki
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "aws_lambda" / "template.yaml"
@@ -108,6 +109,8 @@ def batch_task_module() -> ModuleType:
     """aws_lambda/batch_task.py as a module, imported once (its globals are the cold start)."""
     module = sys.modules.get(TASK_MODULE)
     if module is None:
+        if str(TASK_PATH.parent) not in sys.path:  # Lambda's task root is on sys.path
+            sys.path.append(str(TASK_PATH.parent))
         spec = importlib.util.spec_from_file_location(TASK_MODULE, TASK_PATH)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -190,17 +193,18 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
         yield Aws(boto3.client("stepfunctions", region_name=REGION), s3, function, role)
 
 
+Task = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
 @pytest.fixture
-def task(aws: Aws, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The real batch task module, briefing against the fake wiki and writing to moto's S3.
+def task(aws: Aws, settings: Settings) -> Task:
+    """The real batch task, briefing against the fake wiki and writing to moto's S3.
 
     A memory cache, as a warm function has: a batch that repeats a city pays for it once.
     """
-    module = batch_task_module()
     service = BriefService(dataclasses.replace(settings, cache="memory"))
-    monkeypatch.setattr(module, "service", service)
-    monkeypatch.setattr(module, "s3", aws.s3)
-    return module
+    handler: Task = batch_task_module().create_task(settings, s3=aws.s3, service=service)
+    return handler
 
 
 Step = Callable[[dict[str, str]], Any]
@@ -208,7 +212,7 @@ Step = Callable[[dict[str, str]], Any]
 
 def task_runs(
     monkeypatch: pytest.MonkeyPatch,
-    module: ModuleType,
+    handler: Task,
     script: dict[str, list[Step]] | None = None,
 ) -> list[dict[str, Any]]:
     """Make moto's Lambda run the batch task; returns the events it was invoked with.
@@ -232,7 +236,11 @@ def task_runs(
         pending = steps.get(event.get("city"), [])
         if pending:
             return pending.pop(0)(response_headers)
-        answer = module.handler(event, FakeContext(aws_request_id=f"task-{len(seen)}"))
+        try:
+            answer = handler(event, FakeContext(aws_request_id=f"task-{len(seen)}"))
+        except Exception as error:  # what the Lambda runtime reports for a raise
+            response_headers["x-amz-function-error"] = "Unhandled"
+            answer = {"errorType": type(error).__name__, "errorMessage": str(error)}
         return json.dumps(answer).encode()
 
     monkeypatch.setattr(LambdaSimpleBackend, "invoke", invoke)
@@ -266,7 +274,7 @@ def payloads(history: list[dict[str, Any]]) -> list[str]:
 
 
 def test_every_city_gets_its_record_and_the_index_lists_them_in_order(
-    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: Task, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the batch task serving moto's Lambda
     task_runs(monkeypatch, task)
@@ -286,7 +294,7 @@ def test_every_city_gets_its_record_and_the_index_lists_them_in_order(
             zip(cities, ["ok", "not_found", "ok", "ok"], strict=True)
         )
     ]
-    # AND each key holds that city's citybrief.jobs record: the brief, or the problem
+    # AND each key holds that city's citybrief.records record: the brief, or the problem
     chicago, unknown, lisbon, again = (aws.read(entry["key"]) for entry in index["results"])
     assert chicago["status"] == "ok" and chicago["city"] == "Chicago"
     assert chicago["brief"]["title"] == "Chicago" and len(chicago["brief"]["summary"]) == 2
@@ -319,7 +327,7 @@ def test_each_invoke_is_the_task_event(aws: Aws) -> None:
 
 
 def test_sentences_and_lang_default_to_the_core_defaults(
-    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: Task, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a batch without "sentences" or "lang"
     events = task_runs(monkeypatch, task)
@@ -335,7 +343,7 @@ def test_sentences_and_lang_default_to_the_core_defaults(
 
 
 def test_throttled_invokes_are_retried(
-    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: Task, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Lambda throttles Lisbon twice, then runs it
     task_runs(monkeypatch, task, {"Lisbon": [throttle, throttle]})
@@ -353,8 +361,30 @@ def test_throttled_invokes_are_retried(
     assert time.monotonic() - began < 30  # FULL jitter: at most 2 s + 4 s of waiting
 
 
+def test_a_wikipedia_outage_is_retried_then_recorded_as_failed(
+    aws: Aws, settings: Settings, monkeypatch: pytest.MonkeyPatch, wiki: FakeWiki
+) -> None:
+    # GIVEN Wikipedia failing every request (a transient failure for the one policy)
+    wiki.fail("500")
+    no_retries = dataclasses.replace(settings, max_retries=0)
+    task_runs(monkeypatch, batch_task_module().create_task(no_retries, s3=aws.s3))
+    # WHEN a one-city batch runs
+    done = aws.run(aws.state_machine(), {"cities": ["Lisbon"], "sentences": 2}, "outage")
+    # THEN the task raised TransientBatchError, was retried twice, then the Catch recorded it
+    assert done["status"] == "SUCCEEDED", done
+    history = aws.history(done["executionArn"])
+    failures = [e["taskFailedEventDetails"]["error"] for e in history if e["type"] == "TaskFailed"]
+    assert failures == ["TransientBatchError"] * 3
+    (entry,) = aws.index("outage")["results"]
+    assert entry == {"city": "Lisbon", "status": "failed", "key": "results/outage/0.json"}
+    record = aws.read(entry["key"])
+    assert record["status"] == "failed" and record["error"]["error"] == "TransientBatchError"
+    problem = json.loads(json.loads(record["error"]["cause"])["errorMessage"])
+    assert problem["status"] == 502
+
+
 def test_a_crash_is_recorded_and_the_batch_still_succeeds(
-    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: Task, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the function times out on Lisbon (not retryable: a new attempt would too)
     task_runs(monkeypatch, task, {"Lisbon": [time_out]})
@@ -378,7 +408,7 @@ def test_a_crash_is_recorded_and_the_batch_still_succeeds(
 
 
 def test_a_crash_s3_refuses_to_record_is_named_in_the_index(
-    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: Task, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the function times out on Lisbon and S3 refuses Lisbon's key
     task_runs(monkeypatch, task, {"Lisbon": [time_out]})
@@ -401,7 +431,7 @@ def test_a_crash_s3_refuses_to_record_is_named_in_the_index(
 
 
 def test_a_300_city_batch_keeps_its_state_small_and_every_brief_in_s3(
-    aws: Aws, task: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, task: Task, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN 300 cities whose briefs together far exceed Step Functions' 256 KiB state limit
     cities = [REFERENCE_CITIES[n % len(REFERENCE_CITIES)] for n in range(300)]
@@ -441,9 +471,9 @@ def test_a_batch_over_the_cap_fails_before_any_work(aws: Aws) -> None:
 # -- the other side of the task: the batch function given the state machine's event ---------------
 
 
-def test_task_stores_the_record_and_answers_a_small_entry(aws: Aws, task: ModuleType) -> None:
+def test_task_stores_the_record_and_answers_a_small_entry(aws: Aws, task: Task) -> None:
     # GIVEN the committed event one Map iteration sends  WHEN the real task runs it
-    entry = task.handler(load_event("aws/stepfunctions_task"), FakeContext())
+    entry = task(load_event("aws/stepfunctions_task"), FakeContext())
     # THEN the answer is the index entry only, and the brief is in S3 at the event's key
     assert entry == {"city": "Chicago", "status": "ok", "key": "results/echo/0.json"}
     record = aws.read("results/echo/0.json")
@@ -454,14 +484,14 @@ def test_task_stores_the_record_and_answers_a_small_entry(aws: Aws, task: Module
     assert stored["ContentType"] == "application/json"
 
 
-def test_task_records_a_bad_city_without_failing(aws: Aws, task: ModuleType) -> None:
+def test_task_records_a_bad_city_without_failing(aws: Aws, task: Task) -> None:
     # GIVEN task events the core rejects: a name too long, and sentences out of range
     base = load_event("aws/stepfunctions_task")
     long_name = {**base, "city": "x" * 201, "key": "results/bad/0.json"}
     many = {**base, "sentences": 99, "key": "results/bad/1.json"}
     # WHEN handled  THEN each is a bad_input record with its problem, not an exception
     for event in (long_name, many):
-        entry = task.handler(event, FakeContext(aws_request_id="task-400"))
+        entry = task(event, FakeContext(aws_request_id="task-400"))
         assert entry == {"city": event["city"], "status": "bad_input", "key": event["key"]}
         record = aws.read(event["key"])
         assert record["status"] == "bad_input"

@@ -15,7 +15,7 @@ from citybrief.http import App
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.cases import Call
-from tests.contract.driver_aws import FakeContext, aws_handler, http_event, reply_from, swapped_app
+from tests.contract.driver_aws import FakeContext, aws_handler, http_event, reply_from
 from tests.core.test_deadlines import BOUND, DEADLINE, LATENCY_MS, TEN, warm
 from tests.fakewiki import FakeWiki
 
@@ -24,15 +24,14 @@ def test_slow_cities_get_a_504_problem_within_the_deadline(
     settings: Settings, wiki: FakeWiki
 ) -> None:
     short = dataclasses.replace(settings, read_timeout=10.0, deadline=DEADLINE)
-    module = aws_handler()
     service = BriefService(short)
-    app = warm(App(lambda: service, short, on_complete=module.record_metrics))
+    warm(App(lambda: service, short))  # the service's first brief imports the NLP stack
+    handler = aws_handler().create_app(short, lambda: service)
     wiki.latency_ms = LATENCY_MS
     event = http_event(Call("GET", "/compare", {"cities": ",".join(TEN)}))
     started = time.monotonic()
 
-    with swapped_app(module, app):
-        result = module.handler(event, FakeContext())
+    result = handler(event, FakeContext())
 
     assert time.monotonic() - started < BOUND
     reply = reply_from(result)

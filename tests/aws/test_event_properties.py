@@ -15,7 +15,6 @@ example then costs microseconds instead of a (fake) Wikipedia round trip.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -24,9 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from citybrief.errors import NotFound
-from citybrief.http import App
 from citybrief.settings import Settings
-from tests.contract.driver_aws import FakeContext, aws_handler, swapped_app
+from tests.contract.driver_aws import FakeContext, aws_handler
 from tests.events import load_event
 
 FIXTURES = (
@@ -53,11 +51,8 @@ class EchoService:
 
 
 @pytest.fixture(scope="module")
-def lam() -> Iterator[ModuleType]:
-    module = aws_handler()
-    app = App(EchoService, Settings(platform="aws"), on_complete=module.record_metrics)
-    with swapped_app(module, app):
-        yield module
+def lam() -> Any:
+    return aws_handler().create_app(Settings(platform="aws"), EchoService)
 
 
 HOSTILE_TEXT = st.one_of(
@@ -182,7 +177,7 @@ def check_answer(module: ModuleType, event: Any, result: Any) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(event=events())
-def test_every_event_gets_a_well_formed_answer(lam: ModuleType, event: Any) -> None:
+def test_every_event_gets_a_well_formed_answer(lam: Any, event: Any) -> None:
     # GIVEN any event  WHEN handled  THEN an answer of the right shape, never an exception
-    result = lam.handler(event, FakeContext(aws_request_id="prop-1"))
-    check_answer(lam, event, result)
+    result = lam(event, FakeContext(aws_request_id="prop-1"))
+    check_answer(aws_handler(), event, result)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aws_lambda_powertools.logging import logger as powertools_logger
 
 from citybrief.cache import SafeCache
-from citybrief.http import App
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.cases import Call, post
@@ -29,12 +27,12 @@ from tests.contract.driver_aws import (
     http_event,
     reply_from,
     rest_event,
-    swapped_app,
     url_event,
 )
 from tests.events import load_event
 
 BRIEF_CHICAGO = Call("GET", "/brief", {"city": "Chicago", "sentences": "2"})
+Handler = Callable[[Any, Any], Any]
 BUILDERS = {"rest": rest_event, "http": http_event, "url": url_event, "alb": alb_event}
 
 
@@ -49,16 +47,14 @@ class BrokenCache:
 
 
 @pytest.fixture
-def lam(settings: Settings, capsys: pytest.CaptureFixture[str]) -> Iterator[ModuleType]:
-    """The handler module serving a core App aimed at the fake wiki, logging to capsys."""
-    module = aws_handler()
-    app = App(lambda: BriefService(settings), settings, on_complete=module.record_metrics)
-    with swapped_app(module, app):
-        yield module
+def lam(settings: Settings, capsys: pytest.CaptureFixture[str]) -> Handler:
+    """A handler the module's ``create_app`` aims at the fake wiki, logging to capsys."""
+    handler: Handler = aws_handler().create_app(settings)
+    return handler
 
 
-def invoke(module: ModuleType, event: Any, request_id: str = "lambda-req-1") -> Any:
-    return module.handler(event, FakeContext(aws_request_id=request_id))
+def invoke(handler: Handler, event: Any, request_id: str = "lambda-req-1") -> Any:
+    return handler(event, FakeContext(aws_request_id=request_id))
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
@@ -100,7 +96,7 @@ def test_each_committed_event_is_detected_as_its_source(fixture: str, source: st
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
-def test_every_http_source_serves_a_brief(lam: ModuleType, name: str) -> None:
+def test_every_http_source_serves_a_brief(lam: Handler, name: str) -> None:
     # GIVEN GET /brief?city=Chicago as that front door sends it
     event = BUILDERS[name](BRIEF_CHICAGO)
     # WHEN the handler runs it
@@ -114,7 +110,7 @@ def test_every_http_source_serves_a_brief(lam: ModuleType, name: str) -> None:
     assert len(reply.json()["summary"]) == 2
 
 
-def test_request_id_comes_from_the_request_context(lam: ModuleType) -> None:
+def test_request_id_comes_from_the_request_context(lam: Handler) -> None:
     # GIVEN an HTTP API event with its own request id  WHEN handled
     reply = reply_from(invoke(lam, http_event(Call("GET", "/health"), "apigw-id-42")))
     # THEN the API Gateway id, not the Lambda one, is the request id
@@ -124,7 +120,7 @@ def test_request_id_comes_from_the_request_context(lam: ModuleType) -> None:
 # -- paths, queries, headers, bodies ----------------------------------------------------------
 
 
-def test_named_http_api_stage_is_stripped_from_raw_path(lam: ModuleType) -> None:
+def test_named_http_api_stage_is_stripped_from_raw_path(lam: Handler) -> None:
     # GIVEN an HTTP API event on stage "prod", whose rawPath carries the stage
     event = http_event(Call("GET", "/health"))
     event["requestContext"]["stage"] = "prod"
@@ -133,13 +129,13 @@ def test_named_http_api_stage_is_stripped_from_raw_path(lam: ModuleType) -> None
     assert invoke(lam, event)["statusCode"] == 200
 
 
-def test_default_stage_path_is_taken_verbatim(lam: ModuleType) -> None:
+def test_default_stage_path_is_taken_verbatim(lam: Handler) -> None:
     # GIVEN the $default stage and a path that merely looks like a stage  THEN no stripping
     event = http_event(Call("GET", "/prod/health"))
     assert invoke(lam, event)["statusCode"] == 404
 
 
-def test_http_api_repeated_query_parameter_last_value_wins(lam: ModuleType) -> None:
+def test_http_api_repeated_query_parameter_last_value_wins(lam: Handler) -> None:
     # GIVEN rawQueryString repeating sentences (queryStringParameters would comma-join)
     event = http_event(Call("GET", "/brief"))
     event["rawQueryString"] = "city=Chicago&sentences=9&sentences=1"
@@ -147,7 +143,7 @@ def test_http_api_repeated_query_parameter_last_value_wins(lam: ModuleType) -> N
     assert len(reply_from(invoke(lam, event)).json()["summary"]) == 1
 
 
-def test_alb_query_is_percent_decoded(lam: ModuleType) -> None:
+def test_alb_query_is_percent_decoded(lam: Handler) -> None:
     # GIVEN an ALB event whose query is still encoded as the client sent it
     event = alb_event(Call("GET", "/brief", {"city": "São Paulo"}))
     assert event["queryStringParameters"] == {"city": "S%C3%A3o+Paulo"}
@@ -158,7 +154,7 @@ def test_alb_query_is_percent_decoded(lam: ModuleType) -> None:
     assert result["statusDescription"] == "200 OK"
 
 
-def test_alb_multi_value_mode_answers_with_multi_value_headers(lam: ModuleType) -> None:
+def test_alb_multi_value_mode_answers_with_multi_value_headers(lam: Handler) -> None:
     # GIVEN a target group with multi-value headers on
     event = alb_event(BRIEF_CHICAGO, multi=True)
     assert "headers" not in event
@@ -172,7 +168,7 @@ def test_alb_multi_value_mode_answers_with_multi_value_headers(lam: ModuleType) 
     assert json.loads(result["body"])["title"] == "Chicago"
 
 
-def test_base64_body_is_decoded(lam: ModuleType) -> None:
+def test_base64_body_is_decoded(lam: Handler) -> None:
     # GIVEN a REST event whose JSON body API Gateway base64-encoded
     event = rest_event(post("/brief", {"city": "Chicago", "sentences": 1}))
     event["body"] = base64.b64encode(event["body"].encode()).decode()
@@ -183,7 +179,7 @@ def test_base64_body_is_decoded(lam: ModuleType) -> None:
     assert json.loads(result["body"])["title"] == "Chicago"
 
 
-def test_invalid_base64_body_is_a_problem_not_a_crash(lam: ModuleType) -> None:
+def test_invalid_base64_body_is_a_problem_not_a_crash(lam: Handler) -> None:
     # GIVEN a body flagged base64 that is not
     event = rest_event(post("/brief", {"city": "Chicago"}))
     event.update(body="***not base64***", isBase64Encoded=True)
@@ -194,7 +190,7 @@ def test_invalid_base64_body_is_a_problem_not_a_crash(lam: ModuleType) -> None:
     assert json.loads(result["body"])["type"].endswith("/bad-input")
 
 
-def test_preflight_answers_204_with_an_empty_body(lam: ModuleType) -> None:
+def test_preflight_answers_204_with_an_empty_body(lam: Handler) -> None:
     # GIVEN an OPTIONS preflight through a Function URL  THEN 204 and "" as body
     result = invoke(lam, url_event(Call("OPTIONS", "/brief")))
     assert result["statusCode"] == 204
@@ -204,7 +200,7 @@ def test_preflight_answers_204_with_an_empty_body(lam: ModuleType) -> None:
 # -- direct invoke ----------------------------------------------------------------------------
 
 
-def test_direct_invoke_returns_the_brief_itself(lam: ModuleType) -> None:
+def test_direct_invoke_returns_the_brief_itself(lam: Handler) -> None:
     # GIVEN what `aws lambda invoke --payload '{"city": "Chicago"}'` sends
     event = load_event("aws/direct_invoke")
     # WHEN handled  THEN the brief document, with no HTTP envelope
@@ -213,7 +209,7 @@ def test_direct_invoke_returns_the_brief_itself(lam: ModuleType) -> None:
     assert "statusCode" not in document
 
 
-def test_direct_invoke_compares_cities(lam: ModuleType) -> None:
+def test_direct_invoke_compares_cities(lam: Handler) -> None:
     document = invoke(lam, {"cities": ["Chicago", "Toronto"], "speed_kmh": 100})
     assert [leg["from"] for leg in document["legs"]] == ["Chicago"]
 
@@ -227,7 +223,7 @@ def test_direct_invoke_compares_cities(lam: ModuleType) -> None:
     ],
 )
 def test_direct_invoke_failure_is_an_error_document(
-    lam: ModuleType, event: dict[str, Any], slug: str
+    lam: Handler, event: dict[str, Any], slug: str
 ) -> None:
     # GIVEN a direct invoke the core refuses  WHEN handled  THEN {"error": problem}
     document = invoke(lam, event, request_id="direct-1")
@@ -237,7 +233,7 @@ def test_direct_invoke_failure_is_an_error_document(
 
 
 @pytest.mark.parametrize("event", [{"Records": [{"s3": {}}]}, ["Chicago"], "Chicago", None])
-def test_unrecognised_event_is_a_clear_error_document(lam: ModuleType, event: Any) -> None:
+def test_unrecognised_event_is_a_clear_error_document(lam: Handler, event: Any) -> None:
     # GIVEN an event of a source this function does not serve
     # WHEN handled
     document = invoke(lam, event)
@@ -254,7 +250,7 @@ def test_unrecognised_event_is_a_clear_error_document(lam: ModuleType, event: An
 
 
 def test_emf_metrics_are_printed_for_each_invocation(
-    lam: ModuleType, capsys: pytest.CaptureFixture[str]
+    lam: Handler, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN a brief that must fetch from Wikipedia
     # WHEN handled
@@ -265,7 +261,7 @@ def test_emf_metrics_are_printed_for_each_invocation(
     doc = docs[0]
     names = {m["Name"] for m in doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
     assert {"Latency", "CacheHit", "CacheMiss", "UpstreamRequests"} <= names
-    assert doc["_aws"]["CloudWatchMetrics"][0]["Namespace"] == lam.metrics.namespace
+    assert doc["_aws"]["CloudWatchMetrics"][0]["Namespace"] == aws_handler().metrics.namespace
     assert value(doc, "UpstreamRequests") >= 1
     assert value(doc, "CacheMiss") == 1
     assert value(doc, "Latency") > 0
@@ -273,7 +269,7 @@ def test_emf_metrics_are_printed_for_each_invocation(
 
 
 def test_health_reports_no_stale_upstream_stats(
-    lam: ModuleType, capsys: pytest.CaptureFixture[str]
+    lam: Handler, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN a warm function that just served a brief
     invoke(lam, http_event(BRIEF_CHICAGO))
@@ -285,16 +281,13 @@ def test_health_reports_no_stale_upstream_stats(
 
 
 def test_logs_are_json_with_request_id_even_from_inside_the_core(
-    lam: ModuleType, settings: Settings, capsys: pytest.CaptureFixture[str]
+    lam: Handler, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN a cache that fails on every operation (the core logs and carries on)
     broken = SafeCache(BrokenCache(), "broken://")
-    app = App(
-        lambda: BriefService(settings, cache=broken), settings, on_complete=lam.record_metrics
-    )
+    handler = aws_handler().create_app(settings, lambda: BriefService(settings, cache=broken))
     # WHEN a brief is served through API Gateway
-    with swapped_app(lam, app):
-        result = invoke(lam, rest_event(BRIEF_CHICAGO, "rest-req-7"))
+    result = invoke(handler, rest_event(BRIEF_CHICAGO, "rest-req-7"))
     assert result["statusCode"] == 200
     # THEN every log line is JSON, and the cache warning carries the request id
     records = log_records(capsys.readouterr().out)
@@ -309,7 +302,7 @@ def test_logs_are_json_with_request_id_even_from_inside_the_core(
 
 
 def test_cold_start_flag_is_true_only_on_the_first_invocation(
-    lam: ModuleType, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    lam: Handler, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a fresh container
     monkeypatch.setattr(powertools_logger, "is_cold_start", True)
@@ -365,7 +358,7 @@ def _list_request_context(event: dict[str, Any]) -> None:
     ids=lambda value: getattr(value, "__name__", value),
 )
 def test_a_field_of_the_wrong_type_is_a_problem_with_a_request_id(
-    lam: ModuleType, builder: str, spoil: Any, field: str
+    lam: Handler, builder: str, spoil: Any, field: str
 ) -> None:
     # GIVEN an event whose field has a JSON type no front door sends
     event = BUILDERS[builder](BRIEF_CHICAGO, "front-door-7")
@@ -386,7 +379,7 @@ def test_a_field_of_the_wrong_type_is_a_problem_with_a_request_id(
     assert problem["instance"] == "/brief"
 
 
-def test_a_non_string_request_id_falls_back_to_the_invocation_id(lam: ModuleType) -> None:
+def test_a_non_string_request_id_falls_back_to_the_invocation_id(lam: Handler) -> None:
     # GIVEN an HTTP API event whose requestId is a number
     event = http_event(Call("GET", "/health"))
     _number_request_id(event)
@@ -396,7 +389,7 @@ def test_a_non_string_request_id_falls_back_to_the_invocation_id(lam: ModuleType
     assert reply.headers["x-request-id"] == "lambda-req-3"
 
 
-def test_a_request_context_of_the_wrong_type_is_a_clear_error(lam: ModuleType) -> None:
+def test_a_request_context_of_the_wrong_type_is_a_clear_error(lam: Handler) -> None:
     # GIVEN an event whose requestContext is a list  WHEN handled
     document = invoke(lam, _spoiled(load_event("aws/apigw_rest_get"), _list_request_context))
     # THEN the unrecognised-event problem, with the invocation's request id
@@ -409,7 +402,7 @@ def _spoiled(event: dict[str, Any], spoil: Any) -> dict[str, Any]:
     return event
 
 
-def test_a_deeply_nested_direct_invoke_is_a_problem_not_a_crash(lam: ModuleType) -> None:
+def test_a_deeply_nested_direct_invoke_is_a_problem_not_a_crash(lam: Handler) -> None:
     # GIVEN a direct invoke nested ~1000 levels deep (more than JSON encoding recurses)
     payload: Any = "Chicago"
     for _ in range(1000):
@@ -424,7 +417,7 @@ def test_a_deeply_nested_direct_invoke_is_a_problem_not_a_crash(lam: ModuleType)
     assert "Recursion" not in problem["detail"]
 
 
-def test_head_answers_like_get_without_a_body(lam: ModuleType) -> None:
+def test_head_answers_like_get_without_a_body(lam: Handler) -> None:
     # GIVEN HEAD /health through an HTTP API  WHEN handled
     result = invoke(lam, http_event(Call("HEAD", "/health")))
     # THEN 200, GET's Content-Type, and an empty body
@@ -447,7 +440,7 @@ def test_head_answers_like_get_without_a_body(lam: ModuleType) -> None:
     ],
 )
 def test_alb_request_id_is_a_well_formed_trace_root_only(
-    lam: ModuleType, header: str, request_id: str
+    lam: Handler, header: str, request_id: str
 ) -> None:
     # GIVEN an ALB event whose X-Amzn-Trace-Id a client may have written
     event = alb_event(Call("GET", "/health"), header)

@@ -7,15 +7,12 @@ set ``CITYBRIEF_*`` first and ``get_functions()`` indexes each app exactly once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any
 
 import azure.functions as func
 import pytest
 
-from citybrief.http import App
-from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.driver_azure import InvocationContext, http_functions, load_function_app
 
@@ -30,24 +27,16 @@ def function_app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 @pytest.fixture
-def functions(function_app: ModuleType) -> dict[str, func.Function]:
-    """The app's HTTP functions as the worker reports them to the host, by name."""
-    indexed = http_functions(function_app.app.get_functions())
+def functions(function_app: ModuleType, settings: Settings) -> dict[str, func.Function]:
+    """The HTTP functions of an app ``create_app`` aims at the fake wiki, as the worker
+    reports them to the host, by name."""
+    app = function_app.create_app(dataclasses.replace(settings, platform="azure"))
+    indexed = http_functions(app.get_functions())
     return {f.get_function_name() or "": f for f in indexed}
 
 
 @pytest.fixture
-def azure_app(function_app: Any, settings: Settings) -> Iterator[ModuleType]:
-    """The module with its core App aimed at the fake wiki (restored afterwards)."""
-    azure_settings = dataclasses.replace(settings, platform="azure")
-    original = function_app.core
-    function_app.core = App(lambda: BriefService(azure_settings), azure_settings)
-    yield function_app
-    function_app.core = original
-
-
-@pytest.fixture
-def invoke(azure_app: ModuleType, functions: dict[str, func.Function]) -> Invoke:
+def invoke(functions: dict[str, func.Function]) -> Invoke:
     """Call a function's user code with a real ``func.HttpRequest`` and a context."""
 
     def call(

@@ -290,7 +290,7 @@ def test_bodyless_204_gets_no_content_type(invoke: Invoke) -> None:
     assert "content-type" not in to_reply(response).headers
 
 
-def test_traceparent_is_the_fallback_request_id(azure_app: Any) -> None:
+def test_traceparent_is_the_fallback_request_id(functions: dict[str, func.Function]) -> None:
     # GIVEN a call without a context but with a W3C traceparent
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
     request = func.HttpRequest(
@@ -300,7 +300,7 @@ def test_traceparent_is_the_fallback_request_id(azure_app: Any) -> None:
         body=b"",
     )
     # WHEN it is served
-    response = azure_app.serve(request, None, "/health")
+    response = functions["health"].get_user_function()(request, None)
     # THEN the trace id (App Insights' operation id) is the request id
     assert response.headers["X-Request-Id"] == trace_id
 
@@ -330,13 +330,15 @@ def test_log_records_carry_the_request_id(invoke: Invoke, caplog: pytest.LogCapt
         "xx-forged request id with spaces-ab-cd",
     ],
 )
-def test_a_malformed_traceparent_is_not_the_request_id(azure_app: Any, traceparent: str) -> None:
+def test_a_malformed_traceparent_is_not_the_request_id(
+    functions: dict[str, func.Function], traceparent: str
+) -> None:
     # GIVEN no invocation context and a traceparent that breaks W3C Trace Context syntax
     request = func.HttpRequest(
         "GET", f"{API}/health", headers={"traceparent": traceparent}, body=b""
     )
     # WHEN it is served
-    response = azure_app.serve(request, None, "/health")
+    response = functions["health"].get_user_function()(request, None)
     # THEN the core makes a fresh id instead of echoing any part of the header
     assert response.headers["X-Request-Id"] not in traceparent
     assert len(response.headers["X-Request-Id"]) == 32

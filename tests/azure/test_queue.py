@@ -15,16 +15,18 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import azure.functions as func
+import azure_queue
 import pytest
 from azure.core.exceptions import AzureError
 from azure.functions.meta import Datum
 from azure.functions.queue import QueueMessageInConverter
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
+from citybrief.clouds.azure import AzureSettings
+from citybrief.records import path_segment
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.driver_azure import FUNCTION_APP, InvocationContext, load_function_app
@@ -64,17 +66,18 @@ def storage(azurite_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def queue_app(storage: str, settings: Settings) -> Any:
-    """The module, its batch service aimed at the fake wiki."""
-    module: Any = load_function_app()
-    service = BriefService(dataclasses.replace(settings, platform="azure"))
-    module.jobs_service = lambda: service
-    return module
+def queue_app(storage: str, settings: Settings) -> func.FunctionApp:
+    """The app ``create_app`` builds from the environment, briefing from the fake wiki."""
+    core = dataclasses.replace(settings, platform="azure")
+    service = BriefService(core)
+    cloud = AzureSettings(queue_name=QUEUE, blob_container=storage)
+    app: func.FunctionApp = load_function_app().create_app(core, lambda: service, cloud)
+    return app
 
 
 @pytest.fixture
-def queue_functions(queue_app: ModuleType) -> dict[str, func.Function]:
-    return {f.get_function_name() or "": f for f in queue_app.app.get_functions()}
+def queue_functions(queue_app: func.FunctionApp) -> dict[str, func.Function]:
+    return {f.get_function_name() or "": f for f in queue_app.get_functions()}
 
 
 @pytest.fixture
@@ -138,12 +141,12 @@ def test_no_queue_setting_no_queue_function(monkeypatch: pytest.MonkeyPatch) -> 
     assert {"brief", "compare", "health"} <= found
 
 
-def test_poison_threshold_comes_from_host_json(queue_app: ModuleType) -> None:
+def test_poison_threshold_comes_from_host_json() -> None:
     # GIVEN host.json's queue settings
     queues = HOST_JSON["extensions"]["queues"]
     # WHEN the module reads them at import
     # THEN it poisons on the host's own last attempt, and senders post plain JSON
-    assert queue_app.MAX_DEQUEUE_COUNT == queues["maxDequeueCount"] == 5
+    assert azure_queue.MAX_DEQUEUE_COUNT == queues["maxDequeueCount"] == 5
     assert queues["messageEncoding"] == "none"
 
 
@@ -182,7 +185,7 @@ def test_permanent_failures_are_recorded_and_complete(send: Send, blobs: Contain
     assert missing["error"]["status"] == 404
     assert missing["message_id"] == message.id
     assert missing["dequeue_count"] == 1
-    assert missing["poisoned"] is False
+    assert "final" not in missing  # a permanent outcome: no retry was ever due
     assert read(blobs, "errors/en/springfield.json")["status"] == "ambiguous"
 
 
@@ -206,37 +209,37 @@ def test_bad_message_is_recorded_not_raised(
 
 
 def test_upstream_failure_raises_until_the_last_attempt(
-    send: Send, blobs: ContainerClient, wiki: FakeWiki, queue_app: ModuleType
+    send: Send, blobs: ContainerClient, wiki: FakeWiki
 ) -> None:
     # GIVEN Wikipedia failing every request
     wiki.fail("500")
     body = json.dumps({"city": "Chicago"})
     # WHEN an early attempt runs
     # THEN it raises for the host to redeliver, and records nothing that would go stale
-    with pytest.raises(queue_app.TransientBatchError, match=f"attempt 1 of {MAX_DEQUEUE}"):
+    with pytest.raises(azure_queue.TransientBatchError, match=f"attempt 1 of {MAX_DEQUEUE}"):
         send(queue_message(body, dequeue_count=1))
     assert names(blobs) == []
     # WHEN the last attempt runs
     last = queue_message(body, dequeue_count=MAX_DEQUEUE)
-    with pytest.raises(queue_app.TransientBatchError):
+    with pytest.raises(azure_queue.TransientBatchError):
         send(last)
     # THEN the failure is recorded first, and the raise sends the message to the poison queue
     assert names(blobs) == ["errors/en/chicago.json"]
     record = read(blobs, "errors/en/chicago.json")
     assert record["status"] == "failed"
     assert record["error"]["status"] == 502
-    assert record["poisoned"] is True
+    assert record["final"] is True
     assert record["dequeue_count"] == record["max_dequeue_count"] == MAX_DEQUEUE
     assert record["message_id"] == last.id
 
 
 def test_a_retry_after_recovery_stores_the_brief(
-    send: Send, blobs: ContainerClient, wiki: FakeWiki, queue_app: ModuleType
+    send: Send, blobs: ContainerClient, wiki: FakeWiki
 ) -> None:
     # GIVEN a first attempt that met a Wikipedia outage
     body = json.dumps({"cities": ["Chicago", "Toronto"]})
     wiki.fail("500")
-    with pytest.raises(queue_app.TransientBatchError, match="2 of 2 cities"):
+    with pytest.raises(azure_queue.TransientBatchError, match="2 of 2 cities"):
         send(queue_message(body, dequeue_count=1))
     # WHEN Wikipedia is back and the host redelivers
     wiki.reset()
@@ -245,13 +248,10 @@ def test_a_retry_after_recovery_stores_the_brief(
     assert names(blobs) == ["briefs/en/Chicago.json", "briefs/en/Toronto.json"]
 
 
-def test_storage_down_raises_for_a_retry(
-    send: Send, monkeypatch: pytest.MonkeyPatch, queue_app: ModuleType
-) -> None:
+def test_storage_down_raises_for_a_retry(send: Send, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN AzureWebJobsStorage pointing at a port nothing listens on
     dead = free_port()
     monkeypatch.setenv("AzureWebJobsStorage", azurite_connection_string(dead, dead, dead))
-    queue_app.briefs_container.cache_clear()
     # WHEN a good message is processed
     # THEN the storage error propagates, so the host retries (and later poisons) it
     with pytest.raises(AzureError):
@@ -273,26 +273,24 @@ def test_storage_down_raises_for_a_retry(
         ("a\u200bb", "a%E2%80%8Bb"),
     ],
 )
-def test_path_segment_is_one_reversible_segment(
-    queue_app: ModuleType, text: str, segment: str
-) -> None:
+def test_path_segment_is_one_reversible_segment(text: str, segment: str) -> None:
     # GIVEN a title or city name
     # WHEN it becomes part of a blob name
     # THEN it stays readable, cannot nest or clash with the names citybrief makes up
-    assert queue_app.path_segment(text) == segment
+    assert path_segment(text) == segment
 
 
-def test_long_names_are_cut_and_hashed(queue_app: ModuleType) -> None:
+def test_long_names_are_cut_and_hashed() -> None:
     # GIVEN two over-long names that share their first 200 characters
     first, second = "x" * 300, "x" * 299 + "y"
     # WHEN they become blob-name segments
-    a, b = queue_app.path_segment(first), queue_app.path_segment(second)
+    a, b = path_segment(first), path_segment(second)
     # THEN both are short and still distinct
     assert len(a) < 250 and len(b) < 250
     assert a != b
 
 
-def test_example_settings_name_the_queue(queue_app: ModuleType) -> None:
+def test_example_settings_name_the_queue() -> None:
     # GIVEN local.settings.json.example, which `func start` users copy
     example = Path(FUNCTION_APP.parent / "local.settings.json.example")
     values = json.loads(example.read_text(encoding="utf-8"))["Values"]

@@ -2,8 +2,8 @@
 the committed fixtures in tests/events/aws, and goes through ``handler.handler``.
 
 Four front doors, one function: API Gateway REST (1.0), HTTP API (2.0), Function URL and
-ALB. The handler module is loaded once from aws_lambda/handler.py; each call swaps its
-``app`` for one built from the contract env and puts the original back afterwards.
+ALB. The handler module is loaded once from aws_lambda/handler.py; each driver serves a
+handler its ``create_app`` builds from the contract env.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from citybrief.http import App
-from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.cases import Call, Reply
 from tests.events import load_event
@@ -36,6 +34,8 @@ def aws_handler() -> ModuleType:
     if module is None:
         # Tracer disables itself outside Lambda anyway; this also covers a Lambda-like CI.
         os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
+        if str(HANDLER_PATH.parent) not in sys.path:  # Lambda's task root is on sys.path
+            sys.path.append(str(HANDLER_PATH.parent))
         spec = importlib.util.spec_from_file_location(MODULE_NAME, HANDLER_PATH)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -187,34 +187,14 @@ def reply_from(result: dict[str, Any]) -> Reply:
 # -- drivers --------------------------------------------------------------------------------
 
 
-@contextmanager
-def swapped_app(module: ModuleType, app: App) -> Iterator[None]:
-    """Serve ``app`` from the handler module for a while, then restore the original."""
-    original = module.__dict__["app"]
-    module.__dict__["app"] = app
-    try:
-        yield
-    finally:
-        module.__dict__["app"] = original
-
-
-def contract_app(module: ModuleType, env: dict[str, str]) -> App:
-    """What the module builds at import, but from the contract env."""
-    settings = Settings.from_env(env, platform="aws")
-    return App(lambda: BriefService(settings), settings, on_complete=module.record_metrics)
-
-
 def _driver(build: Callable[[Call], dict[str, Any]]) -> Callable[[dict[str, str]], Any]:
     @contextmanager
     def factory(env: dict[str, str]) -> Iterator[Callable[[Call], Reply]]:
-        module = aws_handler()
-        app = contract_app(module, env)
+        handler = aws_handler().create_app(Settings.from_env(env, platform="aws"))
 
         def send(call: Call) -> Reply:
-            # Swapped per call, so drivers alive at the same time never restore wrongly.
-            with swapped_app(module, app):
-                context = FakeContext(aws_request_id=str(uuid.uuid4()))
-                return reply_from(module.handler(build(call), context))
+            context = FakeContext(aws_request_id=str(uuid.uuid4()))
+            return reply_from(handler(build(call), context))
 
         yield send
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
+import sys
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
@@ -25,14 +26,15 @@ from typing import Any
 import azure.functions as func
 from azure.functions.http import HttpResponseConverter
 
-from citybrief.http import App
-from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.cases import Call, Reply
 
 FUNCTION_APP = Path(__file__).resolve().parents[2] / "azure_functions" / "function_app.py"
 BASE_URL = "http://localhost:7071/api"  # func start's default port and routePrefix
 _loads = itertools.count()
+# The worker puts the app root on sys.path: function_app.py imports its sibling modules.
+if str(FUNCTION_APP.parent) not in sys.path:
+    sys.path.append(str(FUNCTION_APP.parent))
 
 
 def load_function_app() -> ModuleType:
@@ -177,16 +179,11 @@ def invoke(functions: list[func.Function], call: Call) -> Reply:
 
 @contextmanager
 def azure_driver(env: dict[str, str]) -> Iterator[Any]:
-    """The function app with its core App swapped for one built from ``env``."""
+    """The function app ``create_app`` builds from ``env``."""
     module: Any = load_function_app()
-    functions = http_functions(module.app.get_functions())
-    settings = Settings.from_env(env, platform="azure")
-    original = module.core
-    module.core = App(lambda: BriefService(settings), settings)
-    try:
-        yield lambda call: invoke(functions, call)
-    finally:
-        module.core = original
+    app = module.create_app(Settings.from_env(env, platform="azure"))
+    functions = http_functions(app.get_functions())
+    yield lambda call: invoke(functions, call)
 
 
 DRIVERS = {"azure": ("azure", azure_driver)}

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from citybrief.article import Article
-from citybrief.batch import read_cities
+from citybrief.filebatch import read_cities
 from citybrief.errors import BadInput
-from citybrief.jobs import process_message
+from citybrief.queuebatch import process_message
 from citybrief.names import city_key, mediawiki_title
 from citybrief.snapshot import SnapshotSource, record
 from citybrief.validation import validate_cities

@@ -17,7 +17,7 @@ from citybrief.cache import NullCache
 from citybrief.deadline import request_budget
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
 from citybrief.http import App, Request
-from citybrief.jobs import process_message
+from citybrief.queuebatch import process_message
 from citybrief.logs import REQUEST_ID, RequestIdFilter
 from citybrief.service import BriefService
 from citybrief.settings import Settings

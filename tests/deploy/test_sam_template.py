@@ -339,7 +339,10 @@ def test_batch_definition(template: dict[str, Any]) -> None:
     assert task["Resource"] == "arn:aws:states:::lambda:invoke"
     assert task["Parameters"] == {"FunctionName": "${BatchFunctionArn}", "Payload.$": "$"}
     assert task["OutputPath"] == "$.Payload"  # the function's small entry, nothing more
-    (retry,) = task["Retry"]
+    transient, retry = task["Retry"]
+    # a Wikipedia failure a retry may not meet (records.is_transient): the task raises it
+    assert transient["ErrorEquals"] == ["TransientBatchError"]
+    assert transient["JitterStrategy"] == "FULL"
     assert set(retry["ErrorEquals"]) == RETRYABLE_LAMBDA_ERRORS
     assert retry["JitterStrategy"] == "FULL"
     assert retry["MaxAttempts"] == 3

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ def test_binary_cloud_event_stores_the_brief(batch_server: FunctionServer, brief
     status, _ = binary_event(batch_server, {"city": "Chicago", "sentences": 2}, "direct-1")
     # THEN it is acknowledged and Chicago's brief is stored under its language and title
     assert status == 200
-    document = briefs.document("en:Chicago").get().to_dict()
+    document = briefs.document("briefs:en:Chicago").get().to_dict()
     assert document["status"] == "ok"
     assert document["brief"]["title"] == "Chicago"
     assert len(document["brief"]["summary"]) <= 2
@@ -159,12 +160,12 @@ def test_structured_cloud_event_records_each_city(
     # THEN every city has its own document and status, and the event is acknowledged
     assert status == 200
     stored = documents(briefs)
-    assert stored["en:Lisbon"]["status"] == "ok"
-    missing = stored["en:query:qwxzyville%20nonexistent"]
+    assert stored["briefs:en:Lisbon"]["status"] == "ok"
+    missing = stored["errors:en:qwxzyville%20nonexistent"]
     assert missing["status"] == "not_found"
     assert missing["city"] == "Qwxzyville Nonexistent"
     assert missing["error"]["status"] == 404
-    assert stored["en:query:springfield"]["status"] == "ambiguous"
+    assert stored["errors:en:springfield"]["status"] == "ambiguous"
 
 
 @pytest.mark.parametrize("message", [b"not json", {"city": "Chicago", "colour": "red"}])
@@ -176,9 +177,45 @@ def test_bad_message_is_recorded_and_acknowledged(
     status, _ = binary_event(batch_server, message, "bad-1")
     # THEN it is acknowledged (no redelivery loop) and recorded against the message
     assert status == 200
-    document = briefs.document("message:bad-1:0").get().to_dict()
+    document = briefs.document("errors:_message:bad-1-0").get().to_dict()
     assert document["status"] == "bad_input"
     assert document["error"]["type"].endswith("/bad-input")
+
+
+def cloud_event_at(server: FunctionServer, message: Any, message_id: str, time: str) -> int:
+    """A binary-mode CloudEvent whose message was published at ``time``."""
+    body = pubsub_body(message, message_id)
+    body["message"]["publishTime"] = time
+    headers = {
+        "Content-Type": "application/json",
+        "ce-specversion": "1.0",
+        "ce-id": message_id,
+        "ce-source": f"//pubsub.googleapis.com/projects/{GCP_PROJECT}/topics/citybrief",
+        "ce-type": EVENT_TYPE,
+        "ce-time": time,
+    }
+    return post(server, body, headers)[0]
+
+
+def test_a_wikipedia_outage_is_redelivered_and_recorded_only_near_the_window_end(
+    batch_server: FunctionServer, briefs: Any, wiki: FakeWiki
+) -> None:
+    # GIVEN Wikipedia failing every request (transient: a later attempt may not meet it)
+    wiki.fail("500")
+    recent = datetime.now(UTC).isoformat()
+    # WHEN a fresh message arrives alongside an unknown city
+    status = cloud_event_at(batch_server, {"cities": ["Chicago"]}, "out-1", recent)
+    # THEN the event fails (Pub/Sub redelivers it) and no stale failure is stored
+    assert status == 500
+    assert documents(briefs) == {}
+    # WHEN an attempt comes near the end of the 24 h retry window
+    old = (datetime.now(UTC) - timedelta(hours=24)).isoformat()
+    status = cloud_event_at(batch_server, {"cities": ["Chicago"]}, "out-2", old)
+    # THEN the failure is recorded as final, and the event still fails
+    assert status == 500
+    record = briefs.document("errors:en:chicago").get().to_dict()
+    assert record["status"] == "failed" and record["final"] is True
+    assert record["error"]["status"] == 502
 
 
 def test_store_down_fails_the_event_so_it_is_redelivered(
@@ -242,10 +279,12 @@ def test_pubsub_push_subscription_delivers_to_the_function(
     finally:
         subscriber.delete_subscription(subscription=subscription)
         publisher.delete_topic(topic=topic)
-    assert set(stored) == {"en:Chicago", "en:Lisbon", "en:query:qwxzyville%20nonexistent"}, (
-        f"pushed documents: {sorted(stored)}; function log:\n{batch_server.output()[-3000:]}"
-    )
-    assert stored["en:Chicago"]["brief"]["title"] == "Chicago"
-    assert stored["en:Chicago"]["message_id"] == ids[0]
-    assert stored["en:query:qwxzyville%20nonexistent"]["status"] == "not_found"
-    assert stored["en:Lisbon"]["message_id"] == ids[1]
+    assert set(stored) == {
+        "briefs:en:Chicago",
+        "briefs:en:Lisbon",
+        "errors:en:qwxzyville%20nonexistent",
+    }, f"pushed documents: {sorted(stored)}; function log:\n{batch_server.output()[-3000:]}"
+    assert stored["briefs:en:Chicago"]["brief"]["title"] == "Chicago"
+    assert stored["briefs:en:Chicago"]["message_id"] == ids[0]
+    assert stored["errors:en:qwxzyville%20nonexistent"]["status"] == "not_found"
+    assert stored["briefs:en:Lisbon"]["message_id"] == ids[1]

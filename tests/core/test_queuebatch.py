@@ -1,4 +1,5 @@
-"""citybrief.jobs: queue messages to per-city records, against the fake wiki.
+"""citybrief.queuebatch and citybrief.records: messages to per-city records, against the
+fake wiki; one key scheme and one retry policy.
 
 What matters here is that nothing a sender puts in a message raises (a raise means the
 queue redelivers it forever) and that each city gets its own status.
@@ -12,7 +13,14 @@ from typing import Any
 import pytest
 
 from citybrief.errors import PROBLEM_BASE
-from citybrief.jobs import MAX_CITIES, MAX_ID_BYTES, Job, parse_message, process_message, record_id
+from citybrief.queuebatch import MAX_CITIES, Job, parse_message, process_message
+from citybrief.records import (
+    MAX_ID_BYTES,
+    blob_name,
+    document_id,
+    record_key,
+    settle,
+)
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.fakewiki import FakeWiki
@@ -154,10 +162,10 @@ def test_options_reach_the_brief_function() -> None:
     assert calls == [("Lisboa", 3, "pt")]
 
 
-# --- record ids --------------------------------------------------------------------------
+# --- record keys and the retry policy ------------------------------------------------------
 
 
-def test_record_ids_are_stable_safe_and_distinct() -> None:
+def test_record_keys_are_stable_safe_and_distinct() -> None:
     # GIVEN results of each kind
     ok = {
         "city": "Windy City",
@@ -167,11 +175,47 @@ def test_record_ids_are_stable_safe_and_distinct() -> None:
     }
     missing = {"city": "Qwxzyville  NONEXISTENT", "lang": "en", "status": "not_found"}
     bad = {"city": None, "lang": None, "status": "bad_input"}
-    # WHEN ids are made THEN briefs are keyed by title, errors by folded query, bad by message
-    assert record_id(ok, "m1", 0) == "en:AC%2FDC"
-    assert record_id(missing, "m1", 1) == "en:query:qwxzyville%20nonexistent"
-    assert record_id(bad, "m/1", 0) == "message:m%2F1:0"
-    # AND no id has a path separator, and a huge one is hashed under the limit
+    # WHEN keys are made THEN briefs are keyed by title, errors by folded query, bad by message
+    assert record_key(ok, "m1", 0) == ("briefs", "en", "AC/DC")
+    assert record_key(missing, "m1", 1) == ("errors", "en", "qwxzyville nonexistent")
+    assert record_key(bad, "m/1", 0) == ("errors", "_message", "m/1-0")
+    # AND each store renders the one key without nesting: Firestore ids, blob names
+    assert document_id(record_key(ok, "m1", 0)) == "briefs:en:AC%2FDC"
+    assert document_id(record_key(bad, "m/1", 0)) == "errors:_message:m%2F1-0"
+    assert blob_name(record_key(ok, "m1", 0)) == "briefs/en/AC%2FDC.json"
+    assert blob_name(record_key(bad, "m/1", 0)) == "errors/_message/m%2F1-0.json"
+    # AND a huge id is hashed under Firestore's limit
     huge = {"city": "é" * 5000, "lang": "en", "status": "bad_input"}
-    assert record_id(huge, "m", 0).startswith("sha256:")
-    assert len(record_id(huge, "m", 0).encode()) <= MAX_ID_BYTES
+    assert document_id(record_key(huge, "m", 0)).startswith("sha256:")
+    assert len(document_id(record_key(huge, "m", 0)).encode()) <= MAX_ID_BYTES
+
+
+def failed(status: int) -> dict[str, Any]:
+    return {"city": "X", "lang": "en", "status": "failed", "error": {"status": status}}
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_upstream_failures_are_retried_and_recorded_only_on_the_last_attempt(
+    status: int,
+) -> None:
+    # GIVEN an ok record, a permanent failure and an upstream (transient) failure
+    ok = {"city": "A", "lang": "en", "status": "ok", "brief": {"title": "A", "lang": "en"}}
+    missing = {"city": "B", "lang": "en", "status": "not_found", "error": {"status": 404}}
+    records = [ok, missing, failed(status)]
+    # WHEN an early attempt settles THEN the transient one is left for a retry, unstored
+    early = settle(records, "m1", last_attempt=False)
+    assert early.store == [(("briefs", "en", "A"), ok), (("errors", "en", "b"), missing)]
+    assert early.transient == [failed(status)]
+    # WHEN the last attempt settles THEN it is stored too, marked final, under its query
+    last = settle(records, "m1", last_attempt=True)
+    assert [record for _, record in last.store] == [ok, missing, {**failed(status), "final": True}]
+    assert last.store[2][0] == ("errors", "en", "x")
+    assert last.transient == [failed(status)]
+
+
+def test_a_bug_is_a_final_record_not_a_retry() -> None:
+    # GIVEN a failure that is ours (500), not Wikipedia's
+    # WHEN settled on a first attempt THEN it is stored at once and nothing is retried
+    settlement = settle([failed(500)], "m1", last_attempt=False)
+    assert settlement.store == [(("errors", "en", "x"), failed(500))]
+    assert settlement.transient == []

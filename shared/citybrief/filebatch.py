@@ -1,10 +1,9 @@
-"""``citybrief batch``: brief many cities, one JSON line each, resumable and interruptible.
+"""The file batch (``citybrief batch``): many cities, one JSON line each, resumable.
 
-Output lines are ``{"city", "status": "ok", "brief"}`` or ``{"city", "status", "error"}``
-(an RFC 9457 problem), in completion order, not input order: a line is written and
-flushed, under a lock, the moment its city is done, so an interrupted run leaves only
-whole lines behind. Resuming reads the output file first and skips every city it
-already holds, except ``failed`` ones (upstream trouble is worth retrying).
+Lines are ``citybrief.records`` records (without ``lang``) in completion order: each is
+written and flushed, under a lock, the moment its city is done, so an interrupted run
+leaves only whole lines. Every run is a last attempt (it records every outcome); a rerun
+skips the cities the file holds except ``failed`` ones, which it tries again.
 """
 
 from __future__ import annotations
@@ -21,14 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import Ambiguous, BadInput, CitybriefError, InternalError, NotFound
+from .errors import BadInput
 from .names import city_key
-from .validation import validate_city
+from .records import STATUSES, outcome
 
 # Wikimedia's etiquette asks for at most two requests in flight; more is an explicit choice.
 DEFAULT_CONCURRENCY = 2
 MAX_CONCURRENCY = 8
-STATUSES = ("ok", "not_found", "ambiguous", "bad_input", "failed")
 
 BriefFn = Callable[[str], dict[str, Any]]
 
@@ -105,27 +103,6 @@ def _replace(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
     os.replace(tmp, path)
-
-
-def outcome(city: str, brief: BriefFn) -> dict[str, Any]:
-    """The result line for one city; every failure becomes a status, never an exception."""
-    try:
-        return {"city": city, "status": "ok", "brief": brief(validate_city(city))}
-    except CitybriefError as error:
-        return {"city": city, "status": _status(error), "error": error.problem()}
-    except Exception as error:  # a bug must cost one line, not the whole batch
-        problem = InternalError(f"{type(error).__name__}: {error}").problem()
-        return {"city": city, "status": "failed", "error": problem}
-
-
-def _status(error: CitybriefError) -> str:
-    if isinstance(error, NotFound):
-        return "not_found"
-    if isinstance(error, Ambiguous):
-        return "ambiguous"
-    if isinstance(error, BadInput):
-        return "bad_input"
-    return "failed"
 
 
 @dataclass

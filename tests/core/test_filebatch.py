@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from citybrief import cli, service
-from citybrief.batch import Progress, load_done, read_cities
 from citybrief.errors import BadInput
+from citybrief.filebatch import Progress, load_done, read_cities
 from citybrief.service import default_source
 from citybrief.settings import Settings
 from citybrief.wiki import Fetched, WikiClient
