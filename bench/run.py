@@ -1,6 +1,6 @@
 """``make bench``: citybrief against the naive peer, same run, same machine, as ratios.
 
-Every figure is taken against the fake MediaWiki server (tests/fakewiki) serving
+Every figure is taken against the fake MediaWiki server (tests/support/fakewiki) serving
 ../shared/wiki, with 0 ms and 100 ms of added latency, so Wikipedia itself is never hit and
 the two latencies bracket a fast and a realistic network. See bench/README.md.
 """
@@ -35,8 +35,8 @@ from citybrief.cache import NullCache
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.wiki import Fetched, WikiClient
-from tests.fakewiki import FakeWiki
-from tests.fakewiki.pages import DEFAULT_DATA, load
+from tests.support.fakewiki import FakeWiki
+from tests.support.fakewiki.pages import DEFAULT_DATA, load
 
 PYTHON = sys.executable
 LATENCIES_MS = (0, 100)
@@ -406,7 +406,7 @@ def measure_load(cities: list[str], seconds: float, clients: int) -> dict[str, A
     for latency in LATENCIES_MS:
         wiki_port = free_port()
         wiki_api = f"http://127.0.0.1:{wiki_port}/w/api.php"
-        wiki_args = [PYTHON, "-m", "tests.fakewiki", "--port", str(wiki_port)]
+        wiki_args = [PYTHON, "-m", "tests.support.fakewiki", "--port", str(wiki_port)]
         wiki_args += ["--latency-ms", str(latency)]
         wiki_env = {**os.environ, "PYTHONPATH": str(ROOT)}
         with process(wiki_args, wiki_env, partial(answers, wiki_api)):

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from citybrief.settings import Settings
-from tests.fakewiki import FakeWiki, serve
-from tests.reference import require
+from tests.support.fakewiki import FakeWiki, serve
+from tests.support.reference import require
 
 # Emulator fixtures (moto, gcloud emulators, Azurite) and their log-reporting hooks.
-pytest_plugins = ["tests.emulators"]
+pytest_plugins = ["tests.support.emulators"]
 
 
 @pytest.fixture(scope="session")

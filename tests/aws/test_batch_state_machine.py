@@ -40,9 +40,9 @@ from moto.s3.models import S3Backend
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import DEFAULT_LANG, SENTENCES_DEFAULT
-from tests.contract.driver_aws import FakeContext
 from tests.events import load_event
-from tests.fakewiki import FakeWiki
+from tests.support.drivers.aws import FakeContext
+from tests.support.fakewiki import FakeWiki
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "aws_lambda" / "template.yaml"

@@ -15,9 +15,9 @@ from citybrief.http import App
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.cases import Call
-from tests.contract.driver_aws import FakeContext, aws_handler, http_event, reply_from
 from tests.core.test_deadlines import BOUND, DEADLINE, LATENCY_MS, TEN, warm
-from tests.fakewiki import FakeWiki
+from tests.support.drivers.aws import FakeContext, aws_handler, http_event, reply_from
+from tests.support.fakewiki import FakeWiki
 
 
 def test_slow_cities_get_a_504_problem_within_the_deadline(

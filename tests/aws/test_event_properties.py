@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from citybrief.errors import NotFound
 from citybrief.settings import Settings
-from tests.contract.driver_aws import FakeContext, aws_handler
 from tests.events import load_event
+from tests.support.drivers.aws import FakeContext, aws_handler
 
 FIXTURES = (
     "aws/apigw_rest_get",

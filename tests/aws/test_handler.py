@@ -20,7 +20,8 @@ from citybrief.cache import SafeCache
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from tests.contract.cases import Call, post
-from tests.contract.driver_aws import (
+from tests.events import load_event
+from tests.support.drivers.aws import (
     FakeContext,
     alb_event,
     aws_handler,
@@ -29,7 +30,6 @@ from tests.contract.driver_aws import (
     rest_event,
     url_event,
 )
-from tests.events import load_event
 
 BRIEF_CHICAGO = Call("GET", "/brief", {"city": "Chicago", "sentences": "2"})
 Handler = Callable[[Any, Any], Any]

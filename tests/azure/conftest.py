@@ -14,7 +14,7 @@ import azure.functions as func
 import pytest
 
 from citybrief.settings import Settings
-from tests.contract.driver_azure import InvocationContext, http_functions, load_function_app
+from tests.support.drivers.azure import InvocationContext, http_functions, load_function_app
 
 Invoke = Callable[..., tuple[func.HttpResponse, InvocationContext]]
 

@@ -20,7 +20,7 @@ from citybrief.errors import PROBLEM_BASE
 from citybrief.http import JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE
 from citybrief.logs import REQUEST_ID
 from tests.azure.conftest import Invoke
-from tests.contract.driver_azure import (
+from tests.support.drivers.azure import (
     http_functions,
     load_function_app,
     resolve,

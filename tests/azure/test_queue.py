@@ -29,9 +29,9 @@ from citybrief.clouds.azure import AzureSettings
 from citybrief.records import path_segment
 from citybrief.service import BriefService
 from citybrief.settings import Settings
-from tests.contract.driver_azure import FUNCTION_APP, InvocationContext, load_function_app
-from tests.emulators import Emulator, azurite_connection_string, free_port
-from tests.fakewiki import FakeWiki
+from tests.support.drivers.azure import FUNCTION_APP, InvocationContext, load_function_app
+from tests.support.emulators import Emulator, azurite_connection_string, free_port
+from tests.support.fakewiki import FakeWiki
 
 QUEUE = "citybrief-requests"
 HOST_JSON = json.loads((FUNCTION_APP.parent / "host.json").read_text(encoding="utf-8"))

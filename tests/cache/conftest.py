@@ -1,1 +1,1 @@
-"""Cache backend tests; emulator fixtures come from tests.emulators via the root conftest."""
+"""Cache backend tests; emulator fixtures come from tests.support.emulators (root conftest)."""

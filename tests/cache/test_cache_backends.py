@@ -22,9 +22,9 @@ import pytest
 from citybrief.cache import Cache, MemoryCache, SafeCache, Value, open_cache
 from citybrief.service import BriefService
 from citybrief.settings import Settings
-from tests.emulators import azurite_connection_string, free_port
-from tests.fakewiki import FakeWiki
-from tests.reference import require
+from tests.support.emulators import azurite_connection_string, free_port
+from tests.support.fakewiki import FakeWiki
+from tests.support.reference import require
 
 Make = Callable[[float], Cache]
 

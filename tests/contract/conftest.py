@@ -1,6 +1,6 @@
 """Drivers: one per platform, each sending a ``Call`` the way that platform would.
 
-A driver module is ``driver_<name>.py`` beside this file exposing ``DRIVERS``: a dict of
+A driver module is ``tests/support/drivers/<name>.py`` exposing ``DRIVERS``: a dict of
 platform label -> ``(platform, factory)``, where ``platform`` is what ``/health`` must
 report and ``factory(env)`` is a context manager yielding ``send(call) -> Reply``.
 ``env`` holds the ``CITYBRIEF_*`` settings every platform gets for the contract run.
@@ -19,15 +19,19 @@ import pytest
 
 from tests.contract.cases import ORIGIN, Call, Reply
 
+DRIVER_DIR = Path(__file__).resolve().parents[1] / "support" / "drivers"
 Send = Callable[[Call], Reply]
 Factory = Callable[[dict[str, str]], AbstractContextManager[Send]]
 
 
 def _discover() -> dict[str, tuple[str, Factory]]:
     drivers: dict[str, tuple[str, Factory]] = {}
-    for path in sorted(Path(__file__).parent.glob("driver_*.py")):
-        module = importlib.import_module(f"tests.contract.{path.stem}")
-        drivers.update(module.DRIVERS)
+    for path in sorted(DRIVER_DIR.glob("*.py")):
+        if path.stem != "__init__":
+            module = importlib.import_module(f"tests.support.drivers.{path.stem}")
+            drivers.update(module.DRIVERS)
+    if not drivers:
+        raise RuntimeError(f"no platform driver found in {DRIVER_DIR}")
     return drivers
 
 

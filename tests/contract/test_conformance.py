@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.contract.cases import CASES, ORIGIN, Case, Reply, problem_type
-from tests.contract.driver_core import core_app, send_to
+from tests.support.drivers.core import core_app, send_to
 
 # Headers the core sets that every platform must pass through unchanged.
 CONTRACT_HEADERS = (

@@ -23,7 +23,7 @@ import pytest
 
 from citybrief import geo
 from citybrief.article import Coordinates
-from tests.reference import CITIES_JSON, require
+from tests.support.reference import CITIES_JSON, require
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_airports.py"

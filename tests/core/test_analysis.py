@@ -13,7 +13,7 @@ import pytest
 from citybrief.analysis import _prose_for_tone, analyse, tone_label
 from citybrief.languages import Language, for_code
 from citybrief.text import clean_prose, split_sections
-from tests.reference import articles
+from tests.support.reference import articles
 
 
 def _english() -> Language:

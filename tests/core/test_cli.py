@@ -20,7 +20,7 @@ import pytest
 
 from citybrief import cli
 from citybrief.service import BriefService
-from tests.fakewiki import FakeWiki
+from tests.support.fakewiki import FakeWiki
 
 CLOSED_PORT_API = "http://127.0.0.1:9/w/api.php"  # discard port: nothing listens
 

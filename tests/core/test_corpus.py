@@ -10,9 +10,9 @@ import pytest
 
 from citybrief.service import BriefService, current_stats
 from citybrief.settings import Settings
-from tests.fakewiki import FakeWiki
-from tests.reference import WIKI as DATA
-from tests.reference import city_titles, require
+from tests.support.fakewiki import FakeWiki
+from tests.support.reference import WIKI as DATA
+from tests.support.reference import city_titles, require
 
 CITIES = city_titles()
 TRANSPORT_HEADING = re.compile(r"^== *(Transport\w*|Infrastructure)\b.* *==$", re.M)

@@ -19,7 +19,7 @@ from citybrief.http import App, Request
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.wiki import Fetched, WikiClient
-from tests.fakewiki import FakeWiki
+from tests.support.fakewiki import FakeWiki
 
 TEN = [
     "Atlanta",

@@ -17,8 +17,8 @@ import pytest
 
 from citybrief import facts
 from citybrief.article import Article, Coordinates
-from tests.fakewiki.infobox import infobox_html
-from tests.reference import cities
+from tests.support.fakewiki.infobox import infobox_html
+from tests.support.reference import cities
 
 
 def ref(n: int) -> str:

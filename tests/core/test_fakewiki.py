@@ -11,9 +11,9 @@ import pytest
 import requests
 from urllib3.exceptions import ProtocolError
 
-from tests.fakewiki import FakeWiki
-from tests.fakewiki.pages import DEFAULT_DATA
-from tests.reference import require
+from tests.support.fakewiki import FakeWiki
+from tests.support.fakewiki.pages import DEFAULT_DATA
+from tests.support.reference import require
 
 CASSETTES = DEFAULT_DATA / "api-cassettes"
 UA = "citybrief-tests/1 (+https://github.com/citybrief/citybrief)"

@@ -21,7 +21,7 @@ from citybrief.filebatch import Progress, load_done, read_cities
 from citybrief.service import default_source
 from citybrief.settings import Settings
 from citybrief.wiki import Fetched, WikiClient
-from tests.fakewiki import FakeWiki
+from tests.support.fakewiki import FakeWiki
 
 from .test_corpus import CITIES
 

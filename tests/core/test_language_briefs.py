@@ -1,6 +1,6 @@
 """Briefs of German, French, Spanish and Italian articles, end to end through the fake wiki.
 
-The fake wiki's editions (tests/fakewiki/editions.py) put transport under each language's
+The fake wiki's editions (tests/support/fakewiki/editions.py) put transport under each language's
 own headings and mention ports, trains and roads in History and Climate sections too.
 """
 
@@ -15,8 +15,8 @@ from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.text import split_sections
 from tests.core.test_service import assert_valid
-from tests.fakewiki import FakeWiki
-from tests.fakewiki.editions import EDITIONS
+from tests.support.fakewiki import FakeWiki
+from tests.support.fakewiki.editions import EDITIONS
 
 # Per language: sections that must never give evidence or summary sentences, and the
 # transport headings the evidence should come from.

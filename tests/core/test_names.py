@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from citybrief.article import Article
-from citybrief.filebatch import read_cities
 from citybrief.errors import BadInput
-from citybrief.queuebatch import process_message
+from citybrief.filebatch import read_cities
 from citybrief.names import city_key, mediawiki_title
+from citybrief.queuebatch import process_message
 from citybrief.snapshot import SnapshotSource, record
 from citybrief.validation import validate_cities
 

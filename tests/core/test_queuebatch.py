@@ -23,7 +23,7 @@ from citybrief.records import (
 )
 from citybrief.service import BriefService
 from citybrief.settings import Settings
-from tests.fakewiki import FakeWiki
+from tests.support.fakewiki import FakeWiki
 
 BAD_INPUT = PROBLEM_BASE + "bad-input"
 

@@ -19,8 +19,8 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from citybrief import text
 from citybrief.languages import for_code
 from citybrief.text import split_sections, split_sentences
-from tests.fakewiki.editions import EDITIONS
-from tests.reference import EXTRACTS, require
+from tests.support.fakewiki.editions import EDITIONS
+from tests.support.reference import EXTRACTS, require
 
 FILES = sorted(EXTRACTS.glob("*.txt"))
 

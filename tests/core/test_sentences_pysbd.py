@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from citybrief.text import split_sections, split_sentences
-from tests.reference import EXTRACTS, require
+from tests.support.reference import EXTRACTS, require
 
 FILES = sorted(EXTRACTS.glob("*.txt"))
 

@@ -13,7 +13,7 @@ from citybrief.analysis import _relevant, _sentiment_groups
 from citybrief.languages import for_code
 from citybrief.sentiment import Score, score
 from citybrief.text import split_sections
-from tests.reference import EXTRACTS, articles, require
+from tests.support.reference import EXTRACTS, articles, require
 
 
 @pytest.mark.parametrize("path", articles())

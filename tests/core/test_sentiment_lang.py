@@ -11,7 +11,7 @@ import pytest
 from citybrief.sentiment import Score
 from citybrief.sentiment_lang import SUPPORTED, score
 from citybrief.text import split_sections
-from tests.fakewiki.editions import EDITIONS
+from tests.support.fakewiki.editions import EDITIONS
 
 
 def _french_sections() -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from citybrief.service import BriefService, current_stats
 from citybrief.settings import Settings
 from citybrief.snapshot import record
 from citybrief.wiki import WikiClient
-from tests.fakewiki import FakeWiki
+from tests.support.fakewiki import FakeWiki
 
 MODES = {"air", "sea", "rail", "road", "transit"}
 

@@ -12,7 +12,7 @@ from citybrief.settings import Settings
 from citybrief.snapshot import SnapshotSource, record
 from citybrief.validation import Lang
 from citybrief.wiki import ArticleSource, WikiClient
-from tests.fakewiki import FakeWiki
+from tests.support.fakewiki import FakeWiki
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from citybrief.cache import NullCache
 from citybrief.deadline import request_budget
 from citybrief.errors import Ambiguous, BadInput, NotFound, UpstreamError, UpstreamTimeout
 from citybrief.http import App, Request
-from citybrief.queuebatch import process_message
 from citybrief.logs import REQUEST_ID, RequestIdFilter
+from citybrief.queuebatch import process_message
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import validate_lang
@@ -30,8 +30,8 @@ from citybrief.wiki import (
     infobox_of,
 )
 from citybrief.wiki_transport import endpoint_for
-from tests.fakewiki import FakeWiki, Logged
-from tests.fakewiki.pages import DEFAULT_DATA
+from tests.support.fakewiki import FakeWiki, Logged
+from tests.support.fakewiki.pages import DEFAULT_DATA
 
 from .test_corpus import CITIES
 

@@ -51,8 +51,8 @@ from urllib.parse import urlsplit
 import pytest
 from packaging.utils import canonicalize_name
 
-from tests.emulators import Emulator
-from tests.fakewiki import FakeWiki
+from tests.support.emulators import Emulator
+from tests.support.fakewiki import FakeWiki
 
 from .conftest import ROOT
 

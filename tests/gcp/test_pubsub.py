@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from tests.emulators import GCP_PROJECT, Emulator, free_port
-from tests.fakewiki import FakeWiki
 from tests.gcp.conftest import SOURCE_DIR, FunctionServer, start_function_server
+from tests.support.emulators import GCP_PROJECT, Emulator, free_port
+from tests.support.fakewiki import FakeWiki
 
 EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished"
 POLL_SECONDS = 30.0

@@ -19,7 +19,7 @@ from typing import Any
 
 from citybrief.analysis import MODE_NAMES, analyse
 from citybrief.text import split_sentences
-from tests.fakewiki.pages import DEFAULT_DATA
+from tests.support.fakewiki.pages import DEFAULT_DATA
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels.json"

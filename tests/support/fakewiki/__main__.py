@@ -1,4 +1,4 @@
-"""Run the fake wiki standalone: ``python -m tests.fakewiki --port 8765 [--latency-ms 100]``.
+"""Run the fake wiki standalone: ``python -m tests.support.fakewiki --port 8765``.
 
 Used by ``make run`` offline and by benchmarks; point ``CITYBRIEF_WIKI_API`` at the URL it prints.
 """
@@ -13,7 +13,7 @@ from .server import FakeWiki
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakewiki", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.support.fakewiki", description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared/wiki folder")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-WIKI = Path(__file__).resolve().parents[1].parent / "shared" / "wiki"
+WIKI = Path(__file__).resolve().parents[2].parent / "shared" / "wiki"
 EXTRACTS = WIKI / "extracts"
 CITIES_JSON = WIKI / "cities.json"
 MISSING = (

@@ -24,7 +24,7 @@ from citybrief.settings import Settings
 from tests.contract.cases import Call, Reply
 from tests.events import load_event
 
-HANDLER_PATH = Path(__file__).resolve().parents[2] / "aws_lambda" / "handler.py"
+HANDLER_PATH = Path(__file__).resolve().parents[3] / "aws_lambda" / "handler.py"
 MODULE_NAME = "citybrief_aws_handler"  # not "handler": other adapters may own that name
 
 

@@ -29,7 +29,7 @@ from azure.functions.http import HttpResponseConverter
 from citybrief.settings import Settings
 from tests.contract.cases import Call, Reply
 
-FUNCTION_APP = Path(__file__).resolve().parents[2] / "azure_functions" / "function_app.py"
+FUNCTION_APP = Path(__file__).resolve().parents[3] / "azure_functions" / "function_app.py"
 BASE_URL = "http://localhost:7071/api"  # func start's default port and routePrefix
 _loads = itertools.count()
 # The worker puts the app root on sys.path: function_app.py imports its sibling modules.

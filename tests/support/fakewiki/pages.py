@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.reference import WIKI
+from tests.support.reference import WIKI
 
 DEFAULT_DATA = WIKI
 

@@ -34,7 +34,7 @@ from typing import NoReturn
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 GCP_PROJECT = "citybrief-test"
 # Azurite's well-known development account: public, documented, not a secret.
