@@ -1,8 +1,9 @@
 """The Pub/Sub batch function end to end: real functions-framework, Firestore and Pub/Sub.
 
 ``citybrief_pubsub`` runs as deployed (``--signature-type cloudevent``) over the fake
-wiki and writes to the Firestore emulator. The direct tests POST CloudEvents to it, so a
-failure there is ours, not the Pub/Sub emulator's; the last test goes the whole way: a
+wiki and writes to the Firestore emulator. The direct tests POST the recorded events of
+``tests/events/gcp`` (Eventarc's binary and structured CloudEvents, a push request) to it,
+so a failure there is ours, not the Pub/Sub emulator's; the last test goes the whole way: a
 push subscription on the Pub/Sub emulator delivers the legacy push JSON
 ``{"message": ..., "subscription": ...}``, which functions-framework converts into a
 ``google.cloud.pubsub.topic.v1.messagePublished`` CloudEvent.
@@ -25,11 +26,11 @@ from typing import Any
 
 import pytest
 
+from tests.events import load_event
 from tests.gcp.conftest import SOURCE_DIR, FunctionServer, start_function_server
 from tests.support.emulators import GCP_PROJECT, Emulator, free_port
 from tests.support.fakewiki import FakeWiki
 
-EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished"
 POLL_SECONDS = 30.0
 
 
@@ -70,17 +71,10 @@ def briefs(firestore_collection: str) -> Any:
     return firestore.Client(project=GCP_PROJECT).collection(firestore_collection)
 
 
-def pubsub_body(message: Any, message_id: str) -> dict[str, Any]:
-    """The push JSON Pub/Sub sends, and Eventarc's CloudEvent ``data`` (same shape)."""
+def encoded(message: Any) -> str:
+    """Pub/Sub's base64 ``data`` for a message (bytes as they are, anything else as JSON)."""
     raw = message if isinstance(message, bytes) else json.dumps(message).encode()
-    return {
-        "message": {
-            "data": base64.b64encode(raw).decode(),
-            "messageId": message_id,
-            "publishTime": "2026-01-01T00:00:00Z",
-        },
-        "subscription": f"projects/{GCP_PROJECT}/subscriptions/citybrief-test",
-    }
+    return base64.b64encode(raw).decode()
 
 
 def post(server: FunctionServer, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, str]:
@@ -94,17 +88,18 @@ def post(server: FunctionServer, body: dict[str, Any], headers: dict[str, str]) 
         return error.code, error.read().decode()
 
 
-def binary_event(server: FunctionServer, message: Any, message_id: str) -> tuple[int, str]:
-    """A binary-mode CloudEvent (ce-* headers), as Eventarc delivers it."""
-    headers = {
-        "Content-Type": "application/json",
-        "ce-specversion": "1.0",
-        "ce-id": message_id,
-        "ce-source": f"//pubsub.googleapis.com/projects/{GCP_PROJECT}/topics/citybrief",
-        "ce-type": EVENT_TYPE,
-        "ce-time": "2026-01-01T00:00:00Z",
-    }
-    return post(server, pubsub_body(message, message_id), headers)
+def binary_event(
+    server: FunctionServer, message: Any, message_id: str, time: str | None = None
+) -> tuple[int, str]:
+    """Eventarc's binary-mode CloudEvent (``tests/events/gcp/pubsub_binary.json``, ce-*
+    headers) carrying ``message``, published at ``time`` (else the recorded time)."""
+    event = load_event("gcp/pubsub_binary")
+    headers, body = event["headers"], event["body"]
+    body["message"].update(data=encoded(message), messageId=message_id)
+    headers["ce-id"] = message_id
+    if time is not None:
+        body["message"]["publishTime"] = headers["ce-time"] = time
+    return post(server, body, headers)
 
 
 def wait_for(read: Callable[[], dict[str, Any]], count: int) -> dict[str, Any]:
@@ -146,15 +141,10 @@ def test_structured_cloud_event_records_each_city(
     batch_server: FunctionServer, briefs: Any
 ) -> None:
     # GIVEN a structured-mode CloudEvent (the whole event as JSON) naming three cities
-    body = pubsub_body({"cities": ["Lisbon", "Qwxzyville Nonexistent", "Springfield"]}, "s-1")
-    event = {
-        "specversion": "1.0",
-        "id": "s-1",
-        "source": f"//pubsub.googleapis.com/projects/{GCP_PROJECT}/topics/citybrief",
-        "type": EVENT_TYPE,
-        "datacontenttype": "application/json",
-        "data": body,
-    }
+    event = load_event("gcp/pubsub_structured")
+    event["data"]["message"]["data"] = encoded(
+        {"cities": ["Lisbon", "Qwxzyville Nonexistent", "Springfield"]}
+    )
     # WHEN it is delivered
     status, _ = post(batch_server, event, {"Content-Type": "application/cloudevents+json"})
     # THEN every city has its own document and status, and the event is acknowledged
@@ -166,6 +156,21 @@ def test_structured_cloud_event_records_each_city(
     assert missing["city"] == "Qwxzyville Nonexistent"
     assert missing["error"]["status"] == 404
     assert stored["errors:en:springfield"]["status"] == "ambiguous"
+
+
+def test_a_push_request_is_converted_and_stored(batch_server: FunctionServer, briefs: Any) -> None:
+    # GIVEN the request body a push subscription sends (recorded from the emulator), for Chicago
+    push = load_event("gcp/pubsub_push")
+    message = push["body"]["message"]
+    # WHEN it reaches the function directly, with no CloudEvent headers
+    status, _ = post(batch_server, push["body"], push["headers"])
+    # THEN functions-framework makes it a CloudEvent, and the brief is stored under the
+    #      message's own id and publish time
+    assert status == 200
+    document = briefs.document("briefs:en:Chicago").get().to_dict()
+    assert document["status"] == "ok"
+    assert document["message_id"] == message["messageId"]
+    assert document["published_at"] == message["publishTime"]
 
 
 @pytest.mark.parametrize("message", [b"not json", {"city": "Chicago", "colour": "red"}])
@@ -182,21 +187,6 @@ def test_bad_message_is_recorded_and_acknowledged(
     assert document["error"]["type"].endswith("/bad-input")
 
 
-def cloud_event_at(server: FunctionServer, message: Any, message_id: str, time: str) -> int:
-    """A binary-mode CloudEvent whose message was published at ``time``."""
-    body = pubsub_body(message, message_id)
-    body["message"]["publishTime"] = time
-    headers = {
-        "Content-Type": "application/json",
-        "ce-specversion": "1.0",
-        "ce-id": message_id,
-        "ce-source": f"//pubsub.googleapis.com/projects/{GCP_PROJECT}/topics/citybrief",
-        "ce-type": EVENT_TYPE,
-        "ce-time": time,
-    }
-    return post(server, body, headers)[0]
-
-
 def test_a_wikipedia_outage_is_redelivered_and_recorded_only_near_the_window_end(
     batch_server: FunctionServer, briefs: Any, wiki: FakeWiki
 ) -> None:
@@ -204,13 +194,13 @@ def test_a_wikipedia_outage_is_redelivered_and_recorded_only_near_the_window_end
     wiki.fail("500")
     recent = datetime.now(UTC).isoformat()
     # WHEN a fresh message arrives alongside an unknown city
-    status = cloud_event_at(batch_server, {"cities": ["Chicago"]}, "out-1", recent)
+    status, _ = binary_event(batch_server, {"cities": ["Chicago"]}, "out-1", recent)
     # THEN the event fails (Pub/Sub redelivers it) and no stale failure is stored
     assert status == 500
     assert documents(briefs) == {}
     # WHEN an attempt comes near the end of the 24 h retry window
     old = (datetime.now(UTC) - timedelta(hours=24)).isoformat()
-    status = cloud_event_at(batch_server, {"cities": ["Chicago"]}, "out-2", old)
+    status, _ = binary_event(batch_server, {"cities": ["Chicago"]}, "out-2", old)
     # THEN the failure is recorded as final, and the event still fails
     assert status == 500
     record = briefs.document("errors:en:chicago").get().to_dict()
