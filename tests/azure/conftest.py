@@ -14,7 +14,12 @@ import azure.functions as func
 import pytest
 
 from citybrief.settings import Settings
-from tests.support.drivers.azure import InvocationContext, http_functions, load_function_app
+from tests.support.drivers.azure import (
+    InvocationContext,
+    http_functions,
+    http_request,
+    load_function_app,
+)
 
 Invoke = Callable[..., tuple[func.HttpResponse, InvocationContext]]
 
@@ -37,7 +42,8 @@ def functions(function_app: ModuleType, settings: Settings) -> dict[str, func.Fu
 
 @pytest.fixture
 def invoke(functions: dict[str, func.Function]) -> Invoke:
-    """Call a function's user code with a real ``func.HttpRequest`` and a context."""
+    """Call a function's user code with the ``func.HttpRequest`` the worker decodes
+    (from the recorded ``tests/events/azure/http_get.json``) and a context."""
 
     def call(
         name: str,
@@ -49,13 +55,8 @@ def invoke(functions: dict[str, func.Function]) -> Invoke:
         route_params: dict[str, str] | None = None,
         body: bytes = b"",
     ) -> tuple[func.HttpResponse, InvocationContext]:
-        request = func.HttpRequest(
-            method,
-            url,
-            headers=headers or {},
-            params=params or {},
-            route_params=route_params or {},
-            body=body,
+        request = http_request(
+            method, url, headers=headers, params=params, route_params=route_params, body=body
         )
         context = InvocationContext(name)
         return functions[name].get_user_function()(request, context), context

@@ -22,6 +22,7 @@ from citybrief.logs import REQUEST_ID
 from tests.azure.conftest import Invoke
 from tests.support.drivers.azure import (
     http_functions,
+    http_request,
     load_function_app,
     resolve,
     to_reply,
@@ -293,11 +294,8 @@ def test_bodyless_204_gets_no_content_type(invoke: Invoke) -> None:
 def test_traceparent_is_the_fallback_request_id(functions: dict[str, func.Function]) -> None:
     # GIVEN a call without a context but with a W3C traceparent
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
-    request = func.HttpRequest(
-        "GET",
-        f"{API}/health",
-        headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
-        body=b"",
+    request = http_request(
+        "GET", f"{API}/health", headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}
     )
     # WHEN it is served
     response = functions["health"].get_user_function()(request, None)
@@ -334,9 +332,7 @@ def test_a_malformed_traceparent_is_not_the_request_id(
     functions: dict[str, func.Function], traceparent: str
 ) -> None:
     # GIVEN no invocation context and a traceparent that breaks W3C Trace Context syntax
-    request = func.HttpRequest(
-        "GET", f"{API}/health", headers={"traceparent": traceparent}, body=b""
-    )
+    request = http_request("GET", f"{API}/health", headers={"traceparent": traceparent})
     # WHEN it is served
     response = functions["health"].get_user_function()(request, None)
     # THEN the core makes a fresh id instead of echoing any part of the header

@@ -21,15 +21,18 @@ import azure.functions as func
 import azure_queue
 import pytest
 from azure.core.exceptions import AzureError
-from azure.functions.meta import Datum
-from azure.functions.queue import QueueMessageInConverter
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from citybrief.clouds.azure import AzureSettings
 from citybrief.records import path_segment
 from citybrief.service import BriefService
 from citybrief.settings import Settings
-from tests.support.drivers.azure import FUNCTION_APP, InvocationContext, load_function_app
+from tests.support.drivers.azure import (
+    FUNCTION_APP,
+    InvocationContext,
+    load_function_app,
+    queue_message,
+)
 from tests.support.emulators import Emulator, azurite_connection_string, free_port
 from tests.support.fakewiki import FakeWiki
 
@@ -38,19 +41,6 @@ HOST_JSON = json.loads((FUNCTION_APP.parent / "host.json").read_text(encoding="u
 MAX_DEQUEUE = HOST_JSON["extensions"]["queues"]["maxDequeueCount"]
 
 Send = Callable[..., None]
-
-
-def queue_message(body: bytes | str, dequeue_count: int = 1) -> func.QueueMessage:
-    """The object the worker passes: decoded from the host's data and trigger metadata."""
-    data = Datum(body, "bytes" if isinstance(body, bytes) else "string")
-    metadata = {
-        "Id": Datum(str(uuid.uuid4()), "string"),
-        "DequeueCount": Datum(str(dequeue_count), "json"),
-        "PopReceipt": Datum("receipt", "string"),
-        "InsertionTime": Datum('"2026-01-01T00:00:00+00:00"', "json"),
-    }
-    message: func.QueueMessage = QueueMessageInConverter.decode(data, trigger_metadata=metadata)
-    return message
 
 
 @pytest.fixture

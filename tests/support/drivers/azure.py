@@ -24,10 +24,13 @@ from types import ModuleType
 from typing import Any
 
 import azure.functions as func
-from azure.functions.http import HttpResponseConverter
+from azure.functions.http import HttpRequestConverter, HttpResponseConverter
+from azure.functions.meta import Datum
+from azure.functions.queue import QueueMessageInConverter
 
 from citybrief.settings import Settings
 from tests.contract.cases import Call, Reply
+from tests.events import load_event
 
 FUNCTION_APP = Path(__file__).resolve().parents[3] / "azure_functions" / "function_app.py"
 BASE_URL = "http://localhost:7071/api"  # func start's default port and routePrefix
@@ -141,16 +144,70 @@ def resolve(
     return catch_all
 
 
+def http_request(
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+    route_params: Mapping[str, str] | None = None,
+    body: bytes = b"",
+) -> func.HttpRequest:
+    """The ``func.HttpRequest`` the worker decodes from the host's RpcHttp: the recorded
+    GET of ``tests/events/azure/http_get.json`` with these fields in its place.
+
+    ``params`` is the host's ``query``, ``route_params`` its ``params``; ``headers`` are
+    added to the recorded ones, replacing those of the same name in any case.
+    """
+    rpc = load_event("azure/http_get")
+    names = {name.lower() for name in headers or {}}
+    merged = {k: v for k, v in rpc["headers"].items() if k.lower() not in names}
+    merged.update(headers or {})
+
+    def strings(values: Mapping[str, str]) -> dict[str, Datum]:
+        return {name: Datum(value, "string") for name, value in values.items()}
+
+    fields = {
+        "method": Datum(method, "string"),
+        "url": Datum(url, "string"),
+        "headers": strings(merged),
+        "query": strings(params or {}),
+        "params": strings(route_params or {}),
+        "body": Datum(body, "bytes"),
+    }
+    request: func.HttpRequest = HttpRequestConverter.decode(
+        Datum(fields, "http"), trigger_metadata=None
+    )
+    return request
+
+
+def queue_message(body: bytes | str, dequeue_count: int | None = None) -> func.QueueMessage:
+    """The ``func.QueueMessage`` the worker decodes from the host's invocation: the
+    recorded ``tests/events/azure/queue_message.json`` carrying ``body`` (and, when
+    given, this attempt's ``DequeueCount``)."""
+    invocation = load_event("azure/queue_message")
+    metadata = {
+        name: Datum(typed["value"], typed["type"])
+        for name, typed in invocation["trigger_metadata"].items()
+    }
+    if dequeue_count is not None:
+        metadata["DequeueCount"] = Datum(str(dequeue_count), "json")
+    data = Datum(body, "bytes" if isinstance(body, bytes) else "string")
+    metadata["QueueTrigger"] = data  # the host repeats the message text here
+    message: func.QueueMessage = QueueMessageInConverter.decode(data, trigger_metadata=metadata)
+    return message
+
+
 def azure_request(call: Call, route_params: Mapping[str, str]) -> func.HttpRequest:
     """The request the worker builds: full URL with the raw query, and ``params`` as the
     host fills them (one string per name, empty values dropped)."""
     query = call.query_string()
-    return func.HttpRequest(
+    return http_request(
         call.method,
         BASE_URL + call.path + (f"?{query}" if query else ""),
-        headers=dict(call.headers),
+        headers=call.headers,
         params={name: value for name, value in call.decoded_query().items() if value},
-        route_params=dict(route_params),
+        route_params=route_params,
         body=call.body or b"",
     )
 
