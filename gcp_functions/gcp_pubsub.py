@@ -23,9 +23,6 @@ from citybrief.records import Key, Record, document_id, settle
 from citybrief.service import BriefService
 from citybrief.settings import Settings
 
-# Bounded, unlike the client's default (which retries an unreachable service for minutes):
-# past this the invocation fails and Pub/Sub redelivers, instead of hanging to its timeout.
-STORE_TIMEOUT: Final = 10.0
 # A 2nd gen function deployed with --retry is retried for 24 h, at most 600 s apart: an
 # attempt on a message older than this may be its last.
 LAST_ATTEMPT_AGE: Final = timedelta(hours=24) - timedelta(seconds=600)
@@ -64,7 +61,8 @@ def create_pubsub(
 ) -> Callable[[CloudEvent], None]:
     """The ``citybrief_pubsub`` CloudEvent function; the service and the Firestore client
     are built on the first message, so the HTTP function's cold start never loads them."""
-    briefs_collection = (gcp or GcpSettings.from_env()).briefs_collection
+    gcp = gcp or GcpSettings.from_env()
+    briefs_collection, store_timeout = gcp.briefs_collection, gcp.store_timeout
 
     @cache
     def service() -> BriefService:
@@ -92,8 +90,8 @@ def create_pubsub(
                 "updated_at": firestore.SERVER_TIMESTAMP,
             }
             batch.set(collection.document(document_id(key)), document)
-        retry = Retry(predicate=if_transient_error, initial=0.2, maximum=2.0, timeout=STORE_TIMEOUT)
-        batch.commit(retry=retry, timeout=STORE_TIMEOUT)
+        retry = Retry(predicate=if_transient_error, initial=0.2, maximum=2.0, timeout=store_timeout)
+        batch.commit(retry=retry, timeout=store_timeout)
 
     @functions_framework.cloud_event
     def citybrief_pubsub(cloud_event: CloudEvent) -> None:

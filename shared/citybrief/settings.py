@@ -48,7 +48,14 @@ CORE_VARIABLES = frozenset(
 # citybrief reads nowhere (a typo such as CITYBRIEF_DEADLNE) is reported at start-up.
 CLOUD_VARIABLES = frozenset(
     f"CITYBRIEF_{name}"
-    for name in ["AUTH_LEVEL", "QUEUE_NAME", "BLOB_CONTAINER", "BRIEFS_COLLECTION", "BODY_TIMEOUT"]
+    for name in [
+        "AUTH_LEVEL",
+        "QUEUE_NAME",
+        "BLOB_CONTAINER",
+        "BRIEFS_COLLECTION",
+        "BODY_TIMEOUT",
+        "STORE_TIMEOUT",
+    ]
 )
 # An origin as a browser sends it: scheme://host[:port], no path.
 _ORIGIN = re.compile(r"https?://[^/\s?#]+")

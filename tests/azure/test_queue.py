@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -242,6 +243,8 @@ def test_storage_down_raises_for_a_retry(send: Send, monkeypatch: pytest.MonkeyP
     # GIVEN AzureWebJobsStorage pointing at a port nothing listens on
     dead = free_port()
     monkeypatch.setenv("AzureWebJobsStorage", azurite_connection_string(dead, dead, dead))
+    # (no SDK retries, whose pauses would cost seconds: the error is the same)
+    monkeypatch.setattr(sys.modules["azure_queue"], "BLOB_RETRIES", 0)
     # WHEN a good message is processed
     # THEN the storage error propagates, so the host retries (and later poisons) it
     with pytest.raises(AzureError):

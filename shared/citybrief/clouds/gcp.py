@@ -22,6 +22,9 @@ class GcpSettings:
     body_timeout: float = 10.0
     # The Firestore collection the Pub/Sub function writes batch results to.
     briefs_collection: str = "briefs"
+    # Seconds a batch write to Firestore may take, retries included (the client's own
+    # default retries an unreachable service for minutes): past it Pub/Sub redelivers.
+    store_timeout: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> GcpSettings:
@@ -29,6 +32,7 @@ class GcpSettings:
         base = cls()
         return cls(
             body_timeout=seconds(env, "CITYBRIEF_BODY_TIMEOUT", base.body_timeout),
+            store_timeout=seconds(env, "CITYBRIEF_STORE_TIMEOUT", base.store_timeout),
             briefs_collection=matching(
                 env,
                 "CITYBRIEF_BRIEFS_COLLECTION",
