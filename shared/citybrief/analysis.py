@@ -684,3 +684,9 @@ def analyse(
         "key_phrases": _key_phrases(candidates, title_words, language),
         "analysis": analysis,
     }
+
+
+def prepare(lang: str = "en") -> None:
+    """Build what a first analysis in ``lang`` needs (its compiled vocabularies and its
+    sentiment lexicon), so that a caller can do it while Wikipedia answers."""
+    analyse("Prepared is a city. Its port is good.", sentences=1, lang=lang)

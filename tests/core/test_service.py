@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -344,3 +346,36 @@ def test_snapshot_answers_offline(settings: Settings, wiki: FakeWiki, tmp_path: 
     assert current_stats().upstream_requests == 0
     with pytest.raises(NotFound):
         service.brief("Boston")
+
+
+def test_a_cold_brief_prepares_the_analysis_while_wikipedia_answers() -> None:
+    # GIVEN a fresh interpreter and a Wikipedia that takes its time to answer
+    code = """
+import sys, threading, time
+from citybrief.errors import NotFound
+from citybrief.service import BriefService
+from citybrief.settings import Settings
+
+class SlowWikipedia:
+    def fetch(self, query, lang):
+        ends = time.monotonic() + 5
+        while time.monotonic() < ends:
+            busy = any(t.name == "citybrief-prepare" for t in threading.enumerate())
+            if not busy and "tzfpy" in sys.modules and "citybrief.analysis" in sys.modules:
+                print("prepared while fetching")
+                break
+            time.sleep(0.01)
+        raise NotFound("no such city")
+
+service = BriefService(Settings(cache="none"), source=SlowWikipedia())
+try:
+    service.brief("Exampleton")
+except NotFound:
+    pass
+"""
+    # WHEN a first brief waits for its article
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    # THEN the analysis stack (vocabularies, lexicon, time-zone index) loaded meanwhile
+    assert "prepared while fetching" in out
