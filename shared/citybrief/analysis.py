@@ -45,7 +45,7 @@ class _Sentence:
     modes: dict[str, float] = field(default_factory=dict)  # mode -> informativeness
     economy: int = 0
     demerit: float = 0.0  # history, plans and trivia, as the summary weighs them
-    parts: int = 1  # sentences in ``text``
+    chain: tuple[str, ...] = ()  # the sentences of ``text``: antecedents, then ``own``
     words: frozenset[str] = frozenset()  # content words of ``own``, to spot repeats
 
 
@@ -229,7 +229,7 @@ def _sentences(
             s.demerit += 1.5 * sum(
                 bool(p.search(lower)) for p in (language.planned, language.trivia)
             )
-            s.parts = len(chain)
+            s.chain = tuple(chain)
             s.words = frozenset(_content(text, language) - title_words)
             out.append(s)
     return out
@@ -272,7 +272,7 @@ def _overlaps(a: _Sentence, b: _Sentence) -> bool:
     return shared >= 3 and shared / min(len(a.words), len(b.words)) > 0.6
 
 
-def _summary(candidates: list[_Sentence], n: int, language: Language) -> list[str]:
+def _summary(candidates: list[_Sentence], n: int) -> list[str]:
     """Extractive: the lead's definition, then the most informative logistics facts.
 
     Picked greedily by score; a pick costs the rest of its section a point, a mode
@@ -301,7 +301,7 @@ def _summary(candidates: list[_Sentence], n: int, language: Language) -> list[st
     pool = list(candidates)
 
     def size(units: list[_Sentence]) -> int:
-        return sum(u.parts for u in units)
+        return sum(len(u.chain) for u in units)
 
     while pool and size(picked) < n:
         # A mode already in the summary costs 3 points a sentence: one fact per mode first.
@@ -324,9 +324,7 @@ def _summary(candidates: list[_Sentence], n: int, language: Language) -> list[st
         for s in pool:
             if s.section is best.section:
                 scores[s.index] -= 1.0
-    return [
-        part for s in sorted(picked, key=lambda s: s.index) for part in _split(s.text, language)
-    ]
+    return [part for s in sorted(picked, key=lambda s: s.index) for part in s.chain]
 
 
 # Tone: the band of polarity that encyclopaedic prose occupies, calibrated on the
@@ -678,7 +676,7 @@ def analyse(
     title_words = frozenset(w.lower() for w in _WORD.findall(title))
     candidates = _sentences(relevant, language, title_words)
     return {
-        "summary": _summary(candidates, sentences, language),
+        "summary": _summary(candidates, sentences),
         "logistics": _logistics(candidates, evidence_per_mode),
         "sentiment": _sentiment(relevant, language),
         "key_phrases": _key_phrases(candidates, title_words, language),
