@@ -18,10 +18,8 @@ THEN it succeeds, s3://<bucket>/results/<execution>/<index>.json holds each city
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,7 +39,7 @@ from citybrief.service import BriefService
 from citybrief.settings import Settings
 from citybrief.validation import DEFAULT_LANG, SENTENCES_DEFAULT
 from tests.events import load_event
-from tests.support.drivers.aws import FakeContext
+from tests.support.drivers.aws import FakeContext, lambda_module
 from tests.support.fakewiki import FakeWiki
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,16 +105,7 @@ def definition(function_arn: str, max_concurrency: int = 2) -> str:
 
 def batch_task_module() -> ModuleType:
     """aws_lambda/batch_task.py as a module, imported once (its globals are the cold start)."""
-    module = sys.modules.get(TASK_MODULE)
-    if module is None:
-        if str(TASK_PATH.parent) not in sys.path:  # Lambda's task root is on sys.path
-            sys.path.append(str(TASK_PATH.parent))
-        spec = importlib.util.spec_from_file_location(TASK_MODULE, TASK_PATH)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[TASK_MODULE] = module
-        spec.loader.exec_module(module)
-    return module
+    return lambda_module(TASK_MODULE, TASK_PATH)[0]
 
 
 class Throttled(JsonRESTError):

@@ -28,19 +28,28 @@ HANDLER_PATH = Path(__file__).resolve().parents[3] / "aws_lambda" / "handler.py"
 MODULE_NAME = "citybrief_aws_handler"  # not "handler": other adapters may own that name
 
 
+def lambda_module(name: str, path: Path) -> tuple[ModuleType, bool]:
+    """``path`` imported as Lambda imports a handler's module, under the unique ``name``,
+    once (its globals are the cold start); whether this call imported it."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return module, False
+    if str(path.parent) not in sys.path:  # Lambda's task root is on sys.path
+        sys.path.append(str(path.parent))
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module, True
+
+
 def aws_handler() -> ModuleType:
     """aws_lambda/handler.py as a module, imported once (its globals are the cold start)."""
-    module = sys.modules.get(MODULE_NAME)
-    if module is None:
-        # Tracer disables itself outside Lambda anyway; this also covers a Lambda-like CI.
-        os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
-        if str(HANDLER_PATH.parent) not in sys.path:  # Lambda's task root is on sys.path
-            sys.path.append(str(HANDLER_PATH.parent))
-        spec = importlib.util.spec_from_file_location(MODULE_NAME, HANDLER_PATH)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[MODULE_NAME] = module
-        spec.loader.exec_module(module)
+    # Tracer disables itself outside Lambda anyway; this also covers a Lambda-like CI.
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
+    module, imported = lambda_module(MODULE_NAME, HANDLER_PATH)
+    if imported:
         # The JSON log handler keeps the stream it was built with; make it follow
         # sys.stdout, as pytest's capture (capsys) swaps it per test.
         module.logger.registered_handler.setStream(_CurrentStdout())
