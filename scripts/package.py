@@ -177,29 +177,32 @@ def third_party_requirements(path: Path) -> list[Requirement]:
     return found
 
 
-def pip_install(requirements: Path, target: Path) -> None:
-    """Install ``requirements`` into ``target`` as Linux x86_64 / CPython 3.12 wheels."""
-    third_party_requirements(requirements)
-    command = [
+def pip_for_target(requirements: Path, platforms: Iterable[str], *options: str) -> list[str]:
+    """The pip command that installs ``requirements`` as wheels for CPython TARGET_PYTHON
+    on ``platforms`` (preferred in that order), with ``options`` saying how and where."""
+    return [
         sys.executable,
         "-m",
         "pip",
         "install",
         "--quiet",
         "--disable-pip-version-check",
-        "--no-compile",
-        "--target",
-        str(target),
-        "--platform",
-        TARGET_PLATFORM,
-        "--implementation",
-        "cp",
-        "--python-version",
-        TARGET_PYTHON,
+        *options,
+        *(f"--platform={platform}" for platform in platforms),
+        "--implementation=cp",
+        f"--python-version={TARGET_PYTHON}",
         "--only-binary=:all:",
         "--requirement",
         str(requirements),
     ]
+
+
+def pip_install(requirements: Path, target: Path) -> None:
+    """Install ``requirements`` into ``target`` as Linux x86_64 / CPython 3.12 wheels."""
+    third_party_requirements(requirements)
+    command = pip_for_target(
+        requirements, [TARGET_PLATFORM], "--no-compile", "--target", str(target)
+    )
     subprocess.run(command, check=True)
 
 
@@ -229,28 +232,16 @@ def lock(requirements: Path, platforms: Iterable[str], pins: dict[str, str]) -> 
             encoding="utf-8",
         )
         report = Path(scratch) / "report.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
+        command = pip_for_target(
+            requirements,
+            platforms,
             "--dry-run",
             "--ignore-installed",
             "--report",
             str(report),
-            *(f"--platform={platform}" for platform in platforms),
-            "--implementation",
-            "cp",
-            "--python-version",
-            TARGET_PYTHON,
-            "--only-binary=:all:",
-            "--requirement",
-            str(requirements),
             "--constraint",
             str(constraints),
-        ]
+        )
         subprocess.run(command, check=True)
         resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
     lines = [

@@ -443,25 +443,15 @@ def test_gcp_lock_installs_in_hash_checking_mode(
     """
     lock = build.dist / "gcp" / "requirements.txt"
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
+        package.pip_for_target(
+            lock,
+            package.GCP_PLATFORMS,
             "--dry-run",
             "--ignore-installed",
             "--require-hashes",
-            *(f"--platform={platform}" for platform in package.GCP_PLATFORMS),
-            "--implementation=cp",
-            "--python-version=3.12",
-            "--only-binary=:all:",
             "--report",
             str(tmp_path / "report.json"),
-            "--requirement",
-            str(lock),
-        ],
+        ),
         capture_output=True,
         text=True,
         timeout=600,
