@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "BENCH-PROBE "
@@ -72,15 +73,33 @@ def _load_aws() -> Serve:
 
 
 def _load_gcp() -> Serve:
-    main = _platform_module("gcp_functions", "main")
-    import flask
+    """functions-framework builds its Flask app from the source file, as on the platform,
+    and each request reaches it as a WSGI environ, as gunicorn hands it over."""
+    from functions_framework import create_app
 
-    flask_app = flask.Flask("bench")
+    wsgi = create_app("citybrief_http", str(ROOT / "gcp_functions" / "main.py"))
 
     def serve(city: str) -> str:
-        with flask_app.test_request_context("/brief", query_string={"city": city}):
-            response = main.citybrief_http(flask.request)
-        return _title(response.status_code, response.get_data())
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": "/brief",
+            "QUERY_STRING": urlencode({"city": city}),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8080",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1:8080",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        started: list[str] = []
+        body = b"".join(wsgi(environ, lambda status, headers, *_: started.append(status)))
+        return _title(int(started[0].split()[0]), body)
 
     return serve
 

@@ -128,8 +128,9 @@ def attribution(article: Article) -> dict[str, str]:
     }
 
 
-_PREPARED: set[str] = set()
-_PREPARED_LOCK = threading.Lock()
+_PREPARING: dict[str, threading.Thread] = {}
+_PREPARING_LOCK = threading.Lock()
+_PREPARE_WAIT = 10.0  # seconds; loading takes ~0.3 s, so only a broken thread waits this long
 
 
 def _prepare_in_background(lang: Lang) -> None:
@@ -139,11 +140,23 @@ def _prepare_in_background(lang: Lang) -> None:
     time-zone index cost ~0.3 s of CPU once the article has arrived; loaded meanwhile,
     they overlap the Wikipedia round trip instead (the fetch waits on sockets).
     """
-    with _PREPARED_LOCK:
-        if lang in _PREPARED:
+    with _PREPARING_LOCK:
+        if lang in _PREPARING:
             return
-        _PREPARED.add(lang)
-    threading.Thread(target=_prepare, args=(lang,), name="citybrief-prepare", daemon=True).start()
+        thread = threading.Thread(
+            target=_prepare, args=(lang,), name="citybrief-prepare", daemon=True
+        )
+        _PREPARING[lang] = thread
+    thread.start()
+
+
+def _await_preparation(lang: Lang) -> None:
+    """Let the loading started for ``lang`` finish before analysing: building the same
+    tables at once on two threads would do the work twice, each half as fast."""
+    with _PREPARING_LOCK:
+        thread = _PREPARING.get(lang)
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(_PREPARE_WAIT)
 
 
 def _prepare(lang: Lang) -> None:
@@ -151,6 +164,8 @@ def _prepare(lang: Lang) -> None:
     from .geo import prepare as prepare_geo
 
     try:
+        # The time-zone index first: tzfpy builds it (~0.1 s) without releasing the GIL, so
+        # it must be done before the article arrives, or it would hold up reading it.
         prepare_geo()
         prepare_analysis(lang)
     except Exception:  # the brief itself will meet and report any real failure
@@ -211,6 +226,7 @@ class BriefService:
         from .analysis import analyse
         from .facts import extract_facts
 
+        _await_preparation(article.lang)
         computed = {
             **analyse(article.extract, sentences, title=article.title, lang=article.lang),
             "facts": extract_facts(article),

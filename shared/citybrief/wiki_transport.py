@@ -1,18 +1,20 @@
-"""The HTTP side of talking to the MediaWiki Action API: sessions, retries, the deadline.
+"""The HTTP side of talking to the MediaWiki Action API: connections, retries, the deadline.
 
 ``wiki`` knows what to ask (lookup, redirects, search, disambiguation); this module only
-knows how: pooled keep-alive sessions, one GET as JSON, retries of 429/5xx/``maxlag``/
-connection failures with backoff and ``Retry-After``, and the budget every request of a
-fetch shares (see ``deadline``). Bodies are read against the clock, each read waiting at
-most for the time left, so an answer whose body trickles in cannot outlast the deadline.
+knows how: one GET as JSON over pooled keep-alive connections (``connections``), retries
+of 429/5xx/``maxlag``/connection failures with backoff and ``Retry-After``, and the budget
+every request of a fetch shares (see ``deadline``). Every read waits at most for the time
+left, so an answer that trickles in cannot outlast the deadline.
 """
 
 from __future__ import annotations
 
 import contextvars
+import http.client
 import json
 import logging
 import random
+import ssl
 import threading
 import time
 import zlib
@@ -20,10 +22,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
-import requests
-from urllib3.exceptions import ProtocolError, ReadTimeoutError
-
+from .connections import Pool, route_for, time_left
 from .deadline import Budget, budget_for
 from .errors import UpstreamError, UpstreamTimeout
 from .settings import Settings
@@ -32,8 +33,10 @@ from .validation import Lang
 log = logging.getLogger("citybrief.wiki")
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_READ_CHUNK = 64 * 1024
 _GZIP = zlib.MAX_WBITS | 16  # zlib's window bits for a gzip stream
+# Far above any article's API answer (the longest extracts are ~1 MB), far below what would
+# exhaust a 128 MB function: a larger body is refused, compressed or not.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 class Retry(NamedTuple):
@@ -51,9 +54,9 @@ def endpoint_for(settings: Settings, lang: Lang) -> str:
     return settings.wiki_api.replace("{lang}", lang)
 
 
-def retry_after(response: requests.Response) -> float:
-    """Seconds the server asked us to wait (delta or HTTP date); 0 when absent."""
-    raw = response.headers.get("Retry-After", "").strip()
+def retry_after(value: str | None) -> float:
+    """Seconds a ``Retry-After`` value asks us to wait (delta or HTTP date); 0 when absent."""
+    raw = (value or "").strip()
     if not raw:
         return 0.0
     if raw.isdigit():
@@ -81,42 +84,37 @@ class Call:
         return self.budget.remaining()
 
 
-def time_left(budget: Budget) -> float:
-    """Seconds left in ``budget``; UpstreamTimeout when there are none."""
-    left = budget.remaining()
-    if left <= 0:
-        raise UpstreamTimeout("Wikipedia did not answer within the deadline")
-    return left
+class Answer(NamedTuple):
+    status: int
+    retry_after: str | None
+    body: bytes
 
 
-def read_body(response: requests.Response, budget: Budget, read_timeout: float) -> bytes:
-    """The whole body, decoded, or UpstreamTimeout once ``budget`` is spent.
+def read_body(response: http.client.HTTPResponse, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The whole body, decoded; UpstreamError when it is larger than ``limit`` either way.
 
-    A read timeout bounds one read, not a body: a server sending a byte a second never
-    trips it. So the socket's timeout is re-armed to the time left before every read, and
-    ``read1`` returns whatever has arrived, letting the clock be checked between reads.
-    """
-    raw = response.raw
-    chunks: list[bytes] = []
-    while True:
-        left = time_left(budget)
-        connection = raw.connection  # None once the body is complete (back in the pool)
-        if connection is not None and connection.sock is not None:
-            connection.sock.settimeout(min(read_timeout, left))
-        chunk = raw.read1(_READ_CHUNK, decode_content=False)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    Every read of it obeys the connection's budget (see ``connections``)."""
+    if response.length is not None:  # declared: ``read()`` raises IncompleteRead if cut short
+        if response.length > limit:
+            raise UpstreamError(f"Wikipedia's answer is larger than {limit} bytes")
+        body = response.read()
+    else:  # chunked (cut short: IncompleteRead) or until the server closes
+        body = response.read(limit + 1)
+    if len(body) > limit:
+        raise UpstreamError(f"Wikipedia's answer is larger than {limit} bytes")
+    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
     if encoding == "identity" or not body:
         return body
     if encoding != "gzip":  # we only ever accept gzip
         raise UpstreamError(f"Wikipedia answered in an encoding we did not ask for: {encoding}")
+    inflate = zlib.decompressobj(_GZIP)
     try:
-        return zlib.decompress(body, _GZIP)
+        data = inflate.decompress(body, limit + 1)
     except zlib.error as exc:
         raise UpstreamError("Wikipedia answered with a broken gzip body") from exc
+    if len(data) > limit:
+        raise UpstreamError(f"Wikipedia's answer is larger than {limit} bytes")
+    return data
 
 
 class Early:
@@ -148,57 +146,54 @@ class Early:
 
 
 class Transport:
-    """JSON GETs to the Action API over pooled keep-alive sessions, within a fetch's budget.
+    """JSON GETs to the Action API over pooled keep-alive connections, within a fetch's budget.
 
-    Keep one per process (warm function invocations reuse its connections). A
-    ``requests.Session`` is not promised to be thread-safe, and ``compare``, threaded
-    servers and each fetch's early parse send concurrently, so every request borrows an
-    idle session for itself. The early parse runs on a new thread per fetch, so sessions
-    are pooled per transport rather than per thread: that keeps its connection warm too.
+    Keep one per process (warm function invocations reuse its connections). ``compare``,
+    threaded servers and each fetch's early parse send concurrently: every request borrows
+    a connection for itself from the one pool, which keeps the early parse's warm too.
     """
 
-    def __init__(self, settings: Settings, backoff: float = 0.25) -> None:
+    def __init__(
+        self, settings: Settings, backoff: float = 0.25, max_body: int = MAX_BODY_BYTES
+    ) -> None:
         self.settings = settings
         self.backoff = backoff
-        self._sessions: list[requests.Session] = []
-        self._idle: list[requests.Session] = []
-        self._sessions_lock = threading.Lock()
+        self.max_body = max_body
+        self._headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip"}
+        self._pool = Pool(settings.connect_timeout, settings.read_timeout)
 
-    def _borrow(self) -> requests.Session:
-        """The most recently returned idle session (its connection is the warmest), or a new one."""
-        with self._sessions_lock:
-            if self._idle:
-                return self._idle.pop()
-        session = requests.Session()
-        session.headers.update({"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip"})
-        with self._sessions_lock:
-            self._sessions.append(session)
-        return session
-
-    def _send(
-        self, url: str, params: dict[str, str], budget: Budget
-    ) -> tuple[requests.Response, bytes]:
-        """One GET, body and all, within ``budget``, on a session no other thread is using
-        meanwhile (it goes back once its connection is back in the pool, or closed)."""
-        session = self._borrow()
+    def _send(self, url: str, budget: Budget) -> Answer | Retry:
+        """One GET, body and all, within ``budget``, on a connection no other thread is
+        using meanwhile (it goes back to the pool once its answer is read, if it may)."""
         try:
-            left = time_left(budget)
-            timeout = (
-                min(self.settings.connect_timeout, left),
-                min(self.settings.read_timeout, left),
-            )
-            with session.get(url, params=params, timeout=timeout, stream=True) as response:
-                return response, read_body(response, budget, self.settings.read_timeout)
+            connection = self._pool.borrow(route_for(url), budget)
+        except ssl.SSLCertVerificationError as exc:  # trying again would not help
+            raise UpstreamError(
+                f"Wikipedia's TLS certificate was refused: {exc.verify_message}"
+            ) from exc
+        except TimeoutError:
+            return Retry("connect timeout")
+        except OSError as exc:  # refused, unreachable, DNS, TLS handshake, proxy tunnel
+            return Retry(f"connection failed ({type(exc).__name__})")
+        reusable = False
+        try:
+            response = connection.get(url, self._headers, budget)
+            body = read_body(response, self.max_body)
+            reusable = not response.will_close
+            return Answer(response.status, response.getheader("Retry-After"), body)
+        # A slow answer (headers or body) is not retried: it would be slow again.
+        except TimeoutError as exc:
+            raise UpstreamTimeout("Wikipedia did not answer within the deadline") from exc
+        except (http.client.HTTPException, OSError) as exc:  # reset, cut short, garbled
+            return Retry(f"connection failed ({type(exc).__name__})")
         finally:
-            with self._sessions_lock:
-                self._idle.append(session)
+            if reusable:
+                self._pool.give_back(connection)
+            else:
+                connection.close()
 
     def close(self) -> None:
-        with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
-            self._idle.clear()
+        self._pool.close()
 
     def begin(self, call: Call, lang: Lang, allow_errors: tuple[str, ...], **params: str) -> Early:
         """Send an API call's first attempt from another thread; ``get`` can go on from it."""
@@ -256,27 +251,15 @@ class Transport:
         self, url: str, params: dict[str, str], budget: Budget, allow_errors: tuple[str, ...]
     ) -> Outcome:
         """The JSON body, a ``Retry`` when trying again may help, or a raised error."""
+        answer = self._send(f"{url}?{urlencode(params)}", budget)
+        if isinstance(answer, Retry):
+            return answer
+        if answer.status in _RETRY_STATUSES:
+            return Retry(f"HTTP {answer.status}", retry_after(answer.retry_after))
+        if answer.status != 200:
+            raise UpstreamError(f"Wikipedia answered HTTP {answer.status}")
         try:
-            response, body = self._send(url, params, budget)
-        except requests.exceptions.ConnectTimeout:
-            return Retry("connect timeout")
-        # A slow answer (headers or body) is not retried: it would be slow again.
-        except (requests.Timeout, ReadTimeoutError) as exc:
-            raise UpstreamTimeout("Wikipedia did not answer within the deadline") from exc
-        except (
-            requests.ConnectionError,
-            requests.exceptions.ChunkedEncodingError,
-            ProtocolError,  # the body cut short, read by ``read_body`` from urllib3 itself
-        ) as exc:
-            return Retry(f"connection failed ({type(exc).__name__})")
-        except requests.RequestException as exc:
-            raise UpstreamError(f"Wikipedia request failed: {type(exc).__name__}") from exc
-        if response.status_code in _RETRY_STATUSES:
-            return Retry(f"HTTP {response.status_code}", retry_after(response))
-        if response.status_code != 200:
-            raise UpstreamError(f"Wikipedia answered HTTP {response.status_code}")
-        try:
-            data = json.loads(body)
+            data = json.loads(answer.body)
         except ValueError as exc:
             raise UpstreamError("Wikipedia answered with something other than JSON") from exc
         if not isinstance(data, dict):
@@ -285,7 +268,7 @@ class Transport:
         if isinstance(error, dict):
             code = str(error.get("code", "unknown"))
             if code == "maxlag":
-                return Retry("database lag (maxlag)", retry_after(response))
+                return Retry("database lag (maxlag)", retry_after(answer.retry_after))
             if code not in allow_errors:
                 raise UpstreamError(f"Wikipedia API error {code}: {error.get('info', '')}")
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -379,3 +380,41 @@ except NotFound:
     ).stdout
     # THEN the analysis stack (vocabularies, lexicon, time-zone index) loaded meanwhile
     assert "prepared while fetching" in out
+
+
+def test_a_cold_brief_analyses_once_the_preparation_is_done(wiki: FakeWiki) -> None:
+    """GIVEN a fresh interpreter and a Wikipedia that answers at once (before the analysis
+    stack has loaded) WHEN the first brief is made THEN its analysis waits for the loading
+    thread instead of building the same tables beside it, twice as slowly."""
+    code = """
+import threading, time
+import citybrief.analysis as analysis
+from citybrief.service import BriefService
+from citybrief.settings import Settings
+
+events = []
+prepare, analyse = analysis.prepare, analysis.analyse
+
+def timed_prepare(*args, **kwargs):
+    prepare(*args, **kwargs)
+    events.append(("prepared", time.monotonic()))
+
+def timed_analyse(*args, **kwargs):
+    events.append((threading.current_thread().name, time.monotonic()))
+    return analyse(*args, **kwargs)
+
+analysis.prepare, analysis.analyse = timed_prepare, timed_analyse
+BriefService(Settings.from_env()).brief("Chicago")
+prepared = dict(events)["prepared"]
+print("ordered" if dict(events)["MainThread"] >= prepared else f"early: {events}")
+"""
+    env = {**os.environ, "CITYBRIEF_WIKI_API": wiki.api_url, "CITYBRIEF_CACHE": "none"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env=env,
+    ).stdout
+    assert out.strip() == "ordered"

@@ -13,8 +13,9 @@ downloaded on a cold start. After the brief, every imported module must come fro
 allowed paths only.
 
 * AWS: Python 3.12 (the wheels are cp312), sys.path = dist/aws, then a stand-in for the
-  runtime's /var/runtime holding ONLY boto3, botocore, s3transfer, python-dateutil and
-  six from the project venv (pure Python): the python3.12 Lambda runtime provides them
+  runtime's /var/runtime holding ONLY boto3, botocore, s3transfer, jmespath, urllib3,
+  python-dateutil and six from the project venv (pure Python): the python3.12 Lambda
+  runtime provides them
   and package.py deliberately leaves them out. ``handler.handler({"city": "Chicago"})``.
 * GCP: dist/gcp ships no dependencies (Cloud Build installs requirements.txt, the
   hash-pinned lock package.py writes), so the venv's interpreter runs it with sys.path =
@@ -58,7 +59,15 @@ from .conftest import ROOT
 
 MB = 1_000_000
 # Lambda's python3.12 runtime ships these (and their deps) in /var/runtime.
-LAMBDA_RUNTIME_MODULES = ("boto3", "botocore", "s3transfer", "dateutil", "six")
+LAMBDA_RUNTIME_MODULES = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "urllib3",
+    "dateutil",
+    "six",
+)
 
 # Runs first in every child: sys.path, the network guard, then the snippet, then a report.
 BOOTSTRAP = r"""

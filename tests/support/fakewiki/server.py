@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from .infobox import infobox_html
 from .pages import DEFAULT_DATA, Page, Wiki, load, load_editions
 
-FAULTS = ("429", "500", "maxlag", "html", "reset", "hang", "trickle")
+FAULTS = ("429", "500", "maxlag", "html", "reset", "hang", "trickle", "trickle-headers")
 BLOCKED_UA = (
     "Please set a user-agent and respect our robot policy https://w.wiki/4wJS. "
     "See also https://phabricator.wikimedia.org/T400119.\n"
@@ -86,7 +86,13 @@ class FakeWiki(ThreadingHTTPServer):
         self.require_contact = require_contact
         self.hang_seconds = 30.0
         self.trickle_seconds = 1.0  # between two bytes of a "trickle" answer's body
-        self._lock = threading.Lock()
+        # Close each connection once its answer is sent, without saying so in a header, as
+        # a server does with an idle keep-alive connection: a client must notice before reuse.
+        self.close_after_answer = False
+        self.connections = 0  # TCP connections accepted since the last reset()
+        self.closed_after_answer = 0  # ... closed because of close_after_answer
+        self._closing: set[Any] = set()
+        self._lock = threading.Condition()
         self._faults: list[Fault] = []
         self._log: list[Logged] = []
         self._wake = threading.Event()
@@ -139,6 +145,8 @@ class FakeWiki(ThreadingHTTPServer):
             self._log.clear()
             self.latency_ms = 0
             self.trickle_seconds = 1.0
+            self.close_after_answer = False
+            self.connections = self.closed_after_answer = 0
             self._wake.set()
             self._wake = threading.Event()
 
@@ -155,6 +163,23 @@ class FakeWiki(ThreadingHTTPServer):
         self.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def _connected(self) -> None:
+        with self._lock:
+            self.connections += 1
+
+    def shutdown_request(self, request: Any) -> None:
+        super().shutdown_request(request)
+        with self._lock:
+            if request in self._closing:
+                self._closing.discard(request)
+                self.closed_after_answer += 1
+                self._lock.notify_all()
+
+    def wait_closed_after_answer(self, count: int, timeout: float = 5.0) -> bool:
+        """Wait until ``count`` connections have been closed by ``close_after_answer``."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self.closed_after_answer >= count, timeout)
 
     def _record(self, logged: Logged) -> tuple[Fault | None, threading.Event]:
         """Log the request and consume the fault that applies to it, atomically."""
@@ -179,6 +204,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silence per-request logging; tests read ``server.log`` instead."""
 
+    def setup(self) -> None:
+        super().setup()
+        self.server._connected()
+
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         params = dict(parse_qsl(url.query, keep_blank_values=True))
@@ -198,6 +227,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, answer(wiki, params))
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (e.g. timed out); nothing to do
+        if self.server.close_after_answer:
+            self.close_connection = True
+            with self.server._lock:
+                self.server._closing.add(self.connection)
 
     def _edition(self, path: str) -> Wiki | None:
         """``/w/api.php``: English; ``/<lang>/w/api.php``: that edition, if served."""
@@ -233,6 +266,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif fault.kind == "trickle":  # 200 and the real answer, one byte at a time
             self._json(200, answer(self.server.wiki, params), trickle=wake)
+        elif fault.kind == "trickle-headers":  # the status line and headers, a byte at a time
+            self.close_connection = True
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: " * 100:
+                self.wfile.write(bytes([byte]))
+                if wake.wait(self.server.trickle_seconds):
+                    return True
         else:  # hang: longer than any client timeout, but reset()/stop() end it at once
             wake.wait(self.server.hang_seconds)
             self.close_connection = True
