@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from citybrief.languages import for_code
 from citybrief.sentiment import Score, score
 from citybrief.text import split_sections
 from tests.support.reference import EXTRACTS, articles, require
+
+BUILD_LEXICON = Path(__file__).resolve().parents[2] / "scripts" / "build_lexicon.py"
 
 
 @pytest.mark.parametrize("path", articles())
@@ -75,3 +78,19 @@ def test_analyse_does_not_import_textblob() -> None:
     assert set(sentiment["sections"]) == {"Lead"}
     assert sentiment["subjectivity"] > 0
     assert imported == []
+
+
+def test_the_recorded_lexicon_is_exactly_textblobs_as_loaded() -> None:
+    """GIVEN the installed TextBlob WHEN its English lexicon is loaded its own way (XML,
+    averages, derived adverbs) THEN ``data/sentiment-en.json`` is exactly that, byte for
+    byte; after a TextBlob upgrade, rerun ``scripts/build_lexicon.py`` and commit."""
+    spec = importlib.util.spec_from_file_location("build_lexicon", BUILD_LEXICON)
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+
+    committed = build.OUT.read_text(encoding="utf-8")
+
+    assert committed == build.render(build.textblob_lexicon()), (
+        "data/sentiment-en.json is stale: rerun .venv/bin/python scripts/build_lexicon.py"
+    )
