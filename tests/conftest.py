@@ -10,8 +10,9 @@ from citybrief.settings import Settings
 from tests.support.fakewiki import FakeWiki, serve
 from tests.support.reference import require
 
-# Emulator fixtures (moto, gcloud emulators, Azurite) and their log-reporting hooks.
-pytest_plugins = ["tests.support.emulators"]
+# Emulator fixtures (moto, gcloud emulators, Azurite) and their log-reporting hooks; the
+# packaged artifacts, built once per run in the background.
+pytest_plugins = ["tests.support.emulators", "tests.support.artifacts"]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ the deadline is ``wiki_transport``'s business.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -157,9 +159,14 @@ class WikiClient:
     """Fetches articles: MediaWiki's lookup, redirects, search and disambiguation pages,
     over a ``Transport``. Keep one per process (its sessions stay warm)."""
 
-    def __init__(self, settings: Settings, backoff: float = 0.25) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        backoff: float = 0.25,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.settings = settings
-        self.transport = Transport(settings, backoff)
+        self.transport = Transport(settings, backoff, sleep=sleep)
 
     def close(self) -> None:
         self.transport.close()

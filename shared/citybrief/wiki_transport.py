@@ -154,11 +154,16 @@ class Transport:
     """
 
     def __init__(
-        self, settings: Settings, backoff: float = 0.25, max_body: int = MAX_BODY_BYTES
+        self,
+        settings: Settings,
+        backoff: float = 0.25,
+        max_body: int = MAX_BODY_BYTES,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
         self.backoff = backoff
         self.max_body = max_body
+        self._sleep = sleep  # between retries: injectable, so tests need not wait
         self._headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip"}
         self._pool = Pool(settings.connect_timeout, settings.read_timeout)
 
@@ -238,7 +243,7 @@ class Transport:
                 self.settings.max_retries,
                 delay,
             )
-            time.sleep(delay)
+            self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod

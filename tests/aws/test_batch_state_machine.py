@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import boto3
@@ -34,6 +34,7 @@ from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.exceptions import JsonRESTError
 from moto.s3.models import S3Backend
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
 from citybrief.service import BriefService
 from citybrief.settings import Settings
@@ -125,6 +126,7 @@ class Aws:
     s3: Any
     function_arn: str
     role_arn: str
+    retry_waits: list[float]  # seconds each Retry asked to wait, in order (not slept)
 
     def state_machine(self, max_concurrency: int = 2) -> str:
         arn: str = self.sfn.create_state_machine(
@@ -160,7 +162,12 @@ class Aws:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
-    """In-process moto with dummy credentials: the interpreter's own boto3 calls are mocked too."""
+    """In-process moto with dummy credentials: the interpreter's own boto3 calls are mocked too.
+
+    The interpreter's Retry waits are recorded in ``retry_waits`` instead of slept.
+    """
+    waits: list[float] = []
+    monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=waits.append))
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -179,7 +186,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
         )["FunctionArn"]
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET)
-        yield Aws(boto3.client("stepfunctions", region_name=REGION), s3, function, role)
+        yield Aws(boto3.client("stepfunctions", region_name=REGION), s3, function, role, waits)
 
 
 Task = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -337,7 +344,6 @@ def test_throttled_invokes_are_retried(
     # GIVEN Lambda throttles Lisbon twice, then runs it
     task_runs(monkeypatch, task, {"Lisbon": [throttle, throttle]})
     # WHEN a batch runs
-    began = time.monotonic()
     done = aws.run(aws.state_machine(), {"cities": ["Chicago", "Lisbon"], "sentences": 2}, "retry")
     # THEN the third attempt's record is Lisbon's, after two failed attempts
     assert done["status"] == "SUCCEEDED", done
@@ -347,7 +353,9 @@ def test_throttled_invokes_are_retried(
     history = aws.history(done["executionArn"])
     failures = [e["taskFailedEventDetails"]["error"] for e in history if e["type"] == "TaskFailed"]
     assert failures == ["Lambda.TooManyRequestsException"] * 2
-    assert time.monotonic() - began < 30  # FULL jitter: at most 2 s + 4 s of waiting
+    # after waits the definition's FULL jitter draws below 2 s, then below 4 s
+    first, second = aws.retry_waits
+    assert 0 <= first <= 2 and 0 <= second <= 4
 
 
 def test_a_wikipedia_outage_is_retried_then_recorded_as_failed(
@@ -364,6 +372,8 @@ def test_a_wikipedia_outage_is_retried_then_recorded_as_failed(
     history = aws.history(done["executionArn"])
     failures = [e["taskFailedEventDetails"]["error"] for e in history if e["type"] == "TaskFailed"]
     assert failures == ["TransientBatchError"] * 3
+    first, second = aws.retry_waits  # FULL jitter below 2 s, then below 4 s
+    assert 0 <= first <= 2 and 0 <= second <= 4
     (entry,) = aws.index("outage")["results"]
     assert entry == {"city": "Lisbon", "status": "failed", "key": "results/outage/0.json"}
     record = aws.read(entry["key"])

@@ -59,7 +59,8 @@ def storage(azurite_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def queue_app(storage: str, settings: Settings) -> func.FunctionApp:
     """The app ``create_app`` builds from the environment, briefing from the fake wiki."""
-    core = dataclasses.replace(settings, platform="azure")
+    # No Wikipedia retries: a failed message is the host's to redeliver, and here they only wait.
+    core = dataclasses.replace(settings, platform="azure", max_retries=0)
     service = BriefService(core)
     cloud = AzureSettings(queue_name=QUEUE, blob_container=storage)
     app: func.FunctionApp = load_function_app().create_app(core, lambda: service, cloud)

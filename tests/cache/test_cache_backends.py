@@ -160,11 +160,11 @@ def test_unicode_and_reserved_characters_in_keys(make_cache: Make) -> None:
 
 
 def test_concurrent_writers(make_cache: Make) -> None:
-    """8 threads x 20 puts on one instance: every entry readable, no torn shared entry."""
+    """8 threads x 6 puts on one instance: every entry readable, no torn shared entry."""
     cache = make_cache(600)
 
     def writer(thread: int) -> None:
-        for i in range(20):
+        for i in range(6):
             cache.put(f"article:en:T{thread}-{i}", {"thread": thread, "i": i})
             cache.put("article:en:Shared", {"thread": thread, "i": i, "pad": "x" * 1000})
 
@@ -172,7 +172,7 @@ def test_concurrent_writers(make_cache: Make) -> None:
         for future in [pool.submit(writer, thread) for thread in range(8)]:
             future.result()
     for thread in range(8):
-        for i in range(20):
+        for i in range(6):
             assert cache.get(f"article:en:T{thread}-{i}") == {"thread": thread, "i": i}
     shared = cache.get("article:en:Shared")
     assert shared is not None

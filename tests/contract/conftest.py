@@ -44,7 +44,7 @@ def contract_env(api_url: str) -> dict[str, str]:
         "CITYBRIEF_WIKI_API": api_url,
         "CITYBRIEF_CACHE": "none",
         "CITYBRIEF_CONNECT_TIMEOUT": "1",
-        "CITYBRIEF_READ_TIMEOUT": "1.5",
+        "CITYBRIEF_READ_TIMEOUT": "0.75",  # the hang case waits this long per platform
         "CITYBRIEF_DEADLINE": "3",
         "CITYBRIEF_MAX_RETRIES": "1",
         "CITYBRIEF_CORS_ORIGINS": ORIGIN,

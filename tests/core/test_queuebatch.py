@@ -7,6 +7,7 @@ queue redelivers it forever) and that each city gets its own status.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -30,7 +31,8 @@ BAD_INPUT = PROBLEM_BASE + "bad-input"
 
 @pytest.fixture
 def service(settings: Settings) -> BriefService:
-    return BriefService(settings)
+    """Without Wikipedia retries (the queue's own redelivery is the retry that matters)."""
+    return BriefService(dataclasses.replace(settings, max_retries=0))
 
 
 def run(service: BriefService, message: Any) -> list[dict[str, Any]]:

@@ -1,5 +1,7 @@
 """Our Punkt sentence boundaries agree with pysbd's on the 18 real articles.
 
+Measured on the text a brief splits into sentences: each article's lead, transport and
+economy sections (``analysis._relevant``; test_sentences_punkt.py covers whole articles).
 Agreement is measured on sentence *boundaries*: the character offsets, inside each
 paragraph (a non-empty line of a section body), where one sentence ends and the next
 begins. Paragraph ends are excluded (both sides get them for free). With B_ours and
@@ -8,20 +10,19 @@ B_pysbd the sets of (article, paragraph, offset):
     precision = |B_ours & B_pysbd| / |B_ours|   (our boundaries pysbd confirms)
     recall    = |B_ours & B_pysbd| / |B_pysbd|  (pysbd's boundaries we also find)
 
-Both must be >= 0.97 over the whole corpus. pysbd (~15 ms/KB) runs once per module,
-spread over the CPUs.
+Both must be >= 0.97 over the whole corpus. pysbd (~15 ms/KB) runs once per module.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from citybrief.analysis import _relevant
+from citybrief.languages import for_code
 from citybrief.text import split_sections, split_sentences
 from tests.support.reference import EXTRACTS, require
 
@@ -31,8 +32,10 @@ Boundaries = set[tuple[str, int, int]]
 
 
 def _paragraphs(path: Path) -> list[str]:
-    sections = split_sections(path.read_text(encoding="utf-8"))
-    return [line.strip() for s in sections for line in s.text.splitlines() if line.strip()]
+    english = for_code("en")
+    assert english is not None
+    relevant = _relevant(split_sections(path.read_text(encoding="utf-8")), english)
+    return [line.strip() for s, _, _ in relevant for line in s.text.splitlines() if line.strip()]
 
 
 def _ends(paragraph: str, sentences: list[str]) -> list[int]:
@@ -65,17 +68,16 @@ def _pysbd_boundaries(path: Path) -> Boundaries:
 def pysbd_boundaries() -> Boundaries:
     require()
     assert len(FILES) == 18, EXTRACTS
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return set().union(*pool.map(_pysbd_boundaries, FILES))
+    return set().union(*map(_pysbd_boundaries, FILES))
 
 
 def test_agreement_with_pysbd(pysbd_boundaries: Boundaries) -> None:
-    # GIVEN pysbd's sentence boundaries over the 18 articles
+    # GIVEN pysbd's sentence boundaries over the analysed sections of the 18 articles
     # WHEN we split the same paragraphs
     started = time.perf_counter()
     ours: Boundaries = set().union(*(_boundaries(f, split_sentences) for f in FILES))
     elapsed = time.perf_counter() - started
-    size = sum(f.stat().st_size for f in FILES) / 1024
+    size = sum(len(p.encode()) for f in FILES for p in _paragraphs(f)) / 1024
     # THEN both precision and recall are at least 97%
     agreed = len(ours & pysbd_boundaries)
     precision = agreed / len(ours)
@@ -85,6 +87,6 @@ def test_agreement_with_pysbd(pysbd_boundaries: Boundaries) -> None:
         f"precision={precision:.4f} recall={recall:.4f}; "
         f"ours {elapsed * 1000:.0f} ms for {size:.0f} KB ({elapsed * 1000 / size:.2f} ms/KB)"
     )
-    assert len(pysbd_boundaries) > 5000  # the corpus really was segmented
+    assert len(pysbd_boundaries) > 1000  # the corpus really was segmented
     assert precision >= 0.97
     assert recall >= 0.97

@@ -1,9 +1,9 @@
 """`make package` artifacts: each one answers a brief from its own files, within budget.
 
-The session fixture runs scripts/package.py (what `make package` and the deploy
-workflows run) once, into a private temporary dist/ directory. It needs the package
-index for pip: under CI=true an unreachable index fails the run, locally the tests skip
-loudly.
+The ``build`` fixture (tests/support/artifacts.py) runs scripts/package.py (what `make
+package` and the deploy workflows run) once per test run, into a private temporary dist/
+directory, starting it in the background with the session. It needs the package index
+for pip: under CI=true an unreachable index fails the run, locally the tests skip loudly.
 
 Each artifact then runs in a FRESH interpreter started with ``-S -E -B`` (no site
 directory, no PYTHON* variables, no bytecode written into the artifact) whose sys.path
@@ -37,7 +37,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -47,11 +46,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from packaging.utils import canonicalize_name
 
+from tests.support.artifacts import Build, skip_or_fail
 from tests.support.emulators import Emulator
 from tests.support.fakewiki import FakeWiki
 
@@ -159,12 +158,6 @@ RESULT = {"status": response.status_code, "body": json.loads(response.get_body()
 """
 
 
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true requires it)")
-    pytest.skip(f"!!! {reason}: this check did NOT run !!!")
-
-
 def _runs_312(candidate: str) -> bool:
     try:
         probe = subprocess.run(
@@ -198,18 +191,6 @@ def find_python312() -> str | None:
     return None
 
 
-def _index_reachable() -> bool:
-    """Can pip reach its index? (Assumed yes behind a proxy: pip will use it.)"""
-    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "PIP_NO_INDEX")):
-        return True
-    host = urlsplit(os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple").hostname
-    try:
-        socket.create_connection((host or "pypi.org", 443), timeout=5).close()
-    except OSError:
-        return False
-    return True
-
-
 def _load_package_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "citybrief_package", ROOT / "scripts" / "package.py"
@@ -227,47 +208,12 @@ def package() -> ModuleType:
     return _load_package_script()
 
 
-@dataclass(frozen=True)
-class Build:
-    """The built dist/ directory, its sizes.json and how long the build took."""
-
-    dist: Path
-    sizes: dict[str, dict[str, Any]]
-    seconds: float
-    output: str
-
-
-@pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """Run scripts/package.py once per session (all three artifacts) into a private dist/.
-
-    Not the repository's dist/: a concurrent `make package` (or a deploy reading dist/)
-    must neither break this run nor be broken by it.
-    """
-    if not _index_reachable():
-        _skip_or_fail("the package index is unreachable, so the artifacts cannot be built")
-    dist = tmp_path_factory.mktemp("dist")
-    started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "package.py"), "--dist", str(dist)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        cwd=ROOT,
-    )
-    seconds = time.monotonic() - started
-    assert done.returncode == 0, f"package.py failed:\n{done.stdout}\n{done.stderr[-4000:]}"
-    sizes = json.loads((dist / "sizes.json").read_text(encoding="utf-8"))
-    return Build(dist=dist, sizes=sizes, seconds=seconds, output=done.stdout)
-
-
 @pytest.fixture(scope="session")
 def python312() -> str:
     """The interpreter the AWS and Azure artifacts (cp312 wheels) must run under."""
     found = find_python312()
     if found is None:
-        _skip_or_fail("no working python3.12 found (set CITYBRIEF_PYTHON312)")
+        skip_or_fail("no working python3.12 found (set CITYBRIEF_PYTHON312)")
     assert found is not None
     return found
 

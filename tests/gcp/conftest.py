@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -81,10 +82,11 @@ def _wait_ready(server: FunctionServer, ready_path: str | None) -> None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the one process we started (gunicorn's master stops its workers)."""
+    """Stop the one process we started: SIGINT is gunicorn's quick shutdown (its master
+    stops its workers at once; SIGTERM's graceful one waits on idle keep-alive sockets)."""
     if process.poll() is not None:
         return
-    process.terminate()
+    process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:

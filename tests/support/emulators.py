@@ -2,10 +2,13 @@
 
 Each emulator is a session fixture: it starts the tool on a free 127.0.0.1 port in a
 process group of its own, waits until it answers, and at the end stops that group by its
-id (never anything by name). Logs are kept in a temporary directory, and a test that fails
-while using an emulator gets the log's tail in its report. Function fixtures then point
-one test at an emulator through its SDK's standard environment variables (monkeypatch, so
-nothing leaks) and hand it a fresh table or collection.
+id (never anything by name). One emulator serves the whole test run: the first
+pytest-xdist worker to need it starts it, the others use it, and the last to finish stops
+it (a JVM's start costs seconds of CPU per worker otherwise). Logs are kept in a temporary
+directory, and a test that fails while using an emulator gets the log's tail in its
+report. Function fixtures then point one test at an emulator through its SDK's standard
+environment variables (monkeypatch, so nothing leaks) and hand it a fresh table or
+collection.
 
 A tool absent from the machine skips its tests loudly, except under ``CI=true``, where it
 fails them: CI must run every backend. What installs each tool: moto[server] from the dev
@@ -17,6 +20,8 @@ Use them from a conftest by importing the fixtures and the two ``pytest_*`` hook
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import signal
@@ -28,6 +33,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -80,35 +86,25 @@ def answers(url: str) -> bool:
 class Emulator:
     name: str
     fixture: str
-    process: subprocess.Popen[bytes]
+    pid: int  # of its process group's leader
     log_path: Path
     ports: dict[str, int]
     env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None  # in the worker that started it
 
     def log_tail(self, lines: int = 80) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        """SIGTERM the group we created (gcloud's wrapper and its JVM), SIGKILL stragglers."""
-        group = self.process.pid
+        """SIGKILL the group we created (gcloud's wrapper and its JVM): an emulator keeps
+        nothing worth a graceful shutdown, which takes the JVMs seconds."""
         try:
-            os.killpg(group, signal.SIGTERM)
+            os.killpg(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             return
-        deadline = time.monotonic() + 10.0
-        while time.monotonic() < deadline:
-            self.process.poll()
-            try:
-                os.killpg(group, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-        try:
-            os.killpg(group, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        self.process.wait(timeout=5.0)
+        if self.process is not None:
+            self.process.wait(timeout=10.0)
 
 
 def start(
@@ -133,7 +129,7 @@ def start(
             env={**os.environ, **(env or {})},
             start_new_session=True,
         )
-    emulator = Emulator(name, fixture, process, log_path, ports)
+    emulator = Emulator(name, fixture, process.pid, log_path, ports, process=process)
     while not ready():
         if process.poll() is not None or time.monotonic() - began > START_TIMEOUT:
             emulator.stop()
@@ -144,21 +140,54 @@ def start(
             )
         time.sleep(0.1)
     STARTUP_SECONDS[name] = time.monotonic() - began
-    STARTED.append(emulator)
     return emulator
 
 
 @pytest.fixture(scope="session")
 def emulator_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("emulator-logs")
+    """The run's emulator directory (logs, and what the workers share about each one)."""
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+    logs = run / "emulator-logs"
+    logs.mkdir(exist_ok=True)
+    return logs
 
 
-def _run(emulator: Emulator) -> Generator[Emulator]:
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _shared(logs: Path, name: str, launch: Callable[[], Emulator]) -> Generator[Emulator]:
+    """The run's ``name`` emulator: started by ``launch`` if no worker has it running, and
+    stopped when its last user is done (``<name>.json`` counts them)."""
+    record, lock = logs / f"{name}.json", logs / f"{name}.lock"
+    with _locked(lock):
+        if record.exists():
+            shared = json.loads(record.read_text())
+            emulator = Emulator(**{**shared["emulator"], "log_path": Path(shared["log_path"])})
+            shared["users"] += 1
+        else:
+            emulator = launch()
+            fields = {"name": emulator.name, "fixture": emulator.fixture, "pid": emulator.pid}
+            fields |= {"ports": emulator.ports, "env": emulator.env}
+            shared = {"emulator": fields, "log_path": str(emulator.log_path), "users": 1}
+        record.write_text(json.dumps(shared))
+    STARTED.append(emulator)
     try:
         yield emulator
     finally:
-        emulator.stop()
         STARTED.remove(emulator)
+        with _locked(lock):
+            shared = json.loads(record.read_text())
+            shared["users"] -= 1
+            if shared["users"]:
+                record.write_text(json.dumps(shared))
+            else:
+                record.unlink()
+                emulator.stop()
 
 
 # --- moto (DynamoDB) -------------------------------------------------------------------
@@ -167,21 +196,25 @@ def _run(emulator: Emulator) -> Generator[Emulator]:
 @pytest.fixture(scope="session")
 def moto_emulator(emulator_logs: Path) -> Iterator[Emulator]:
     """``moto_server`` from the venv's moto[server], a real HTTP server like DynamoDB's."""
-    binary = Path(sys.executable).parent / "moto_server"
-    if not binary.exists():
-        tool_absent(f"{binary} (pip install 'moto[server]', the project's dev extra)")
-    port = free_port()
-    url = f"http://{HOST}:{port}"
-    emulator = start(
-        "moto",
-        "moto_server",
-        [str(binary), "-H", HOST, "-p", str(port)],
-        {"http": port},
-        lambda: answers(f"{url}/moto-api/"),
-        emulator_logs,
-    )
-    emulator.env = {"AWS_ENDPOINT_URL": url}
-    yield from _run(emulator)
+
+    def launch() -> Emulator:
+        binary = Path(sys.executable).parent / "moto_server"
+        if not binary.exists():
+            tool_absent(f"{binary} (pip install 'moto[server]', the project's dev extra)")
+        port = free_port()
+        url = f"http://{HOST}:{port}"
+        emulator = start(
+            "moto",
+            "moto_server",
+            [str(binary), "-H", HOST, "-p", str(port)],
+            {"http": port},
+            lambda: answers(f"{url}/moto-api/"),
+            emulator_logs,
+        )
+        emulator.env = {"AWS_ENDPOINT_URL": url}
+        return emulator
+
+    yield from _shared(emulator_logs, "moto", launch)
 
 
 @pytest.fixture
@@ -241,19 +274,23 @@ def _gcloud_emulator(
     logs: Path, name: str, component: str, package: str, command: list[str], env_var: str
 ) -> Iterator[Emulator]:
     """Start ``gcloud <command> --host-port=...``; its clients find it through ``env_var``."""
-    gcloud = _gcloud(component, package)
-    port = free_port()
-    emulator = start(
-        name,
-        f"{name}_emulator",
-        [gcloud, *command, f"--host-port={HOST}:{port}"],
-        {"grpc": port},
-        lambda: answers(f"http://{HOST}:{port}/"),
-        logs,
-        _gcloud_env(logs),
-    )
-    emulator.env = {env_var: f"{HOST}:{port}"}
-    yield from _run(emulator)
+
+    def launch() -> Emulator:
+        gcloud = _gcloud(component, package)
+        port = free_port()
+        emulator = start(
+            name,
+            f"{name}_emulator",
+            [gcloud, *command, f"--host-port={HOST}:{port}"],
+            {"grpc": port},
+            lambda: answers(f"http://{HOST}:{port}/"),
+            logs,
+            _gcloud_env(logs),
+        )
+        emulator.env = {env_var: f"{HOST}:{port}"}
+        return emulator
+
+    yield from _shared(logs, name, launch)
 
 
 def _point_google_sdk_at(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -336,31 +373,36 @@ def _azurite() -> Path:
 
 @pytest.fixture(scope="session")
 def azurite_emulator(emulator_logs: Path) -> Iterator[Emulator]:
-    binary = _azurite()
-    ports = {"blob": free_port(), "queue": free_port(), "table": free_port()}
-    emulator = start(
-        "azurite",
-        "azurite_emulator",
-        [
-            str(binary),
-            "--inMemoryPersistence",  # excludes --location; the cwd is the log dir
-            "--disableTelemetry",
-            "--skipApiVersionCheck",
-            "--loose",
-            *("--blobHost", HOST, "--blobPort", str(ports["blob"])),
-            *("--queueHost", HOST, "--queuePort", str(ports["queue"])),
-            *("--tableHost", HOST, "--tablePort", str(ports["table"])),
-        ],
-        ports,
-        lambda: all(answers(f"http://{HOST}:{port}/{AZURITE_ACCOUNT}") for port in ports.values()),
-        emulator_logs,
-    )
-    connection = azurite_connection_string(ports["blob"], ports["queue"], ports["table"])
-    emulator.env = {
-        "AzureWebJobsStorage": connection,
-        "AZURE_STORAGE_CONNECTION_STRING": connection,
-    }
-    yield from _run(emulator)
+    def launch() -> Emulator:
+        binary = _azurite()
+        ports = {"blob": free_port(), "queue": free_port(), "table": free_port()}
+        emulator = start(
+            "azurite",
+            "azurite_emulator",
+            [
+                str(binary),
+                "--inMemoryPersistence",  # excludes --location; the cwd is the log dir
+                "--disableTelemetry",
+                "--skipApiVersionCheck",
+                "--loose",
+                *("--blobHost", HOST, "--blobPort", str(ports["blob"])),
+                *("--queueHost", HOST, "--queuePort", str(ports["queue"])),
+                *("--tableHost", HOST, "--tablePort", str(ports["table"])),
+            ],
+            ports,
+            lambda: all(
+                answers(f"http://{HOST}:{port}/{AZURITE_ACCOUNT}") for port in ports.values()
+            ),
+            emulator_logs,
+        )
+        connection = azurite_connection_string(ports["blob"], ports["queue"], ports["table"])
+        emulator.env = {
+            "AzureWebJobsStorage": connection,
+            "AZURE_STORAGE_CONNECTION_STRING": connection,
+        }
+        return emulator
+
+    yield from _shared(emulator_logs, "azurite", launch)
 
 
 @pytest.fixture
