@@ -29,7 +29,6 @@ from typing import Any
 
 import boto3
 import pytest
-from cfnlint.decode import cfn_yaml
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.exceptions import JsonRESTError
@@ -42,6 +41,7 @@ from citybrief.validation import DEFAULT_LANG, SENTENCES_DEFAULT
 from tests.events import load_event
 from tests.support.drivers.aws import FakeContext, lambda_module
 from tests.support.fakewiki import FakeWiki
+from tests.support.templates import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "aws_lambda" / "template.yaml"
@@ -79,7 +79,7 @@ REFERENCE_CITIES = (
 
 
 def state_machine_resource() -> dict[str, Any]:
-    template: dict[str, Any] = cfn_yaml.load(str(TEMPLATE))
+    template: dict[str, Any] = load_template(TEMPLATE)
     (machine,) = (
         r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::StateMachine"
     )

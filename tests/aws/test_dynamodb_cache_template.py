@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from cfnlint.decode import cfn_yaml
 
 from citybrief.clouds.caches import DynamoDbCache
+from tests.support.templates import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "aws_lambda" / "template.yaml"
 
 
 def cache_table_properties() -> dict[str, Any]:
-    template: dict[str, Any] = cfn_yaml.load(str(TEMPLATE))
+    template: dict[str, Any] = load_template(TEMPLATE)
     (table,) = (r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table")
     props: dict[str, Any] = table["Properties"]
     return props

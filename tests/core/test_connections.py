@@ -52,13 +52,15 @@ def test_a_connection_the_server_closed_is_not_reused(
     ``Connection: close`` header (an idle keep-alive timeout) WHEN fetching again THEN the
     closed connections are noticed before reuse: no failed request, no retry."""
     wiki.close_after_answer = True
-    client.fetch("Atlanta")
-    assert wiki.wait_closed_after_answer(2)
+    client.fetch("Atlanta")  # may itself reuse a connection whose close is still in flight
+    assert wiki.wait_closed_after_answer(wiki.connections)  # every one so far is closed
+    caplog.clear()
+    sent = wiki.requests
 
     with caplog.at_level(logging.WARNING, logger="citybrief.wiki"):
         assert client.fetch("Boston").requests == 2
 
-    assert wiki.requests == 4
+    assert wiki.requests - sent == 2
     assert not [r for r in caplog.records if "retry" in r.getMessage()]
 
 

@@ -14,9 +14,9 @@ import re
 from typing import Any
 
 import pytest
-from cfnlint.decode import cfn_yaml
 
 from citybrief.settings import Settings
+from tests.support.templates import load_template
 
 from .conftest import ROOT, flags_of, parse_commands, run_dry
 from .test_gcp_deploy import ENV as GCP_ENV
@@ -35,7 +35,7 @@ def deadline_of(raw: str) -> float:
 
 
 def _aws_functions() -> dict[str, dict[str, Any]]:
-    template: dict[str, Any] = cfn_yaml.load(str(ROOT / "aws_lambda" / "template.yaml"))
+    template: dict[str, Any] = load_template(ROOT / "aws_lambda" / "template.yaml")
     return {
         name: r["Properties"]
         for name, r in template["Resources"].items()

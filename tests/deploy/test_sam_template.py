@@ -11,7 +11,8 @@ import subprocess
 from typing import Any
 
 import pytest
-from cfnlint.decode import cfn_yaml
+
+from tests.support.templates import load_template
 
 from .conftest import ROOT, venv_tool
 
@@ -42,7 +43,7 @@ WILDCARD_ACTIONS = {
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    loaded: dict[str, Any] = cfn_yaml.load(str(TEMPLATE))
+    loaded: dict[str, Any] = load_template(TEMPLATE)
     return loaded
 
 
