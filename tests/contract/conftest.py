@@ -39,10 +39,12 @@ DRIVERS = _discover()
 
 
 def contract_env(api_url: str) -> dict[str, str]:
-    """Settings for every platform: the fake Wikipedia, no cache, short deadlines."""
+    """Settings for every platform: the fake Wikipedia, short deadlines, and a memory cache:
+    a repeated city costs a lookup (the adapters translate the same answer either way;
+    upstream failures are never cached, so the fault cases always reach the fake server)."""
     return {
         "CITYBRIEF_WIKI_API": api_url,
-        "CITYBRIEF_CACHE": "none",
+        "CITYBRIEF_CACHE": "memory",
         "CITYBRIEF_CONNECT_TIMEOUT": "1",
         "CITYBRIEF_READ_TIMEOUT": "0.75",  # the hang case waits this long per platform
         "CITYBRIEF_DEADLINE": "3",
