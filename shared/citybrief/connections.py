@@ -119,9 +119,7 @@ class _BudgetedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        sock = self._wrapped.sock
-        sock.settimeout(min(self._wrapped.read_timeout, time_left(self._wrapped.budget)))
-        return sock.recv_into(buffer)
+        return self._wrapped.armed().recv_into(buffer)
 
 
 class _BudgetedSocket:
@@ -132,12 +130,16 @@ class _BudgetedSocket:
         self.read_timeout = read_timeout
         self.budget = budget
 
+    def armed(self) -> socket.socket:
+        """The socket, its next operation allowed the time left (at most a read timeout)."""
+        self.sock.settimeout(min(self.read_timeout, time_left(self.budget)))
+        return self.sock
+
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
         return io.BufferedReader(_BudgetedReader(self))
 
     def sendall(self, data: Any) -> None:
-        self.sock.settimeout(min(self.read_timeout, time_left(self.budget)))
-        self.sock.sendall(data)
+        self.armed().sendall(data)
 
     def __getattr__(self, name: str) -> Any:  # close, fileno, setsockopt...
         return getattr(self.sock, name)

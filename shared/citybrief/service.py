@@ -155,7 +155,7 @@ def _await_preparation(lang: Lang) -> None:
     tables at once on two threads would do the work twice, each half as fast."""
     with _PREPARING_LOCK:
         thread = _PREPARING.get(lang)
-    if thread is not None and thread is not threading.current_thread():
+    if thread is not None:
         thread.join(_PREPARE_WAIT)
 
 

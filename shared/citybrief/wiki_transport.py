@@ -94,14 +94,15 @@ def read_body(response: http.client.HTTPResponse, limit: int = MAX_BODY_BYTES) -
     """The whole body, decoded; UpstreamError when it is larger than ``limit`` either way.
 
     Every read of it obeys the connection's budget (see ``connections``)."""
+    too_large = f"Wikipedia's answer is larger than {limit} bytes"
     if response.length is not None:  # declared: ``read()`` raises IncompleteRead if cut short
         if response.length > limit:
-            raise UpstreamError(f"Wikipedia's answer is larger than {limit} bytes")
+            raise UpstreamError(too_large)
         body = response.read()
     else:  # chunked (cut short: IncompleteRead) or until the server closes
         body = response.read(limit + 1)
     if len(body) > limit:
-        raise UpstreamError(f"Wikipedia's answer is larger than {limit} bytes")
+        raise UpstreamError(too_large)
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
     if encoding == "identity" or not body:
         return body
@@ -113,7 +114,7 @@ def read_body(response: http.client.HTTPResponse, limit: int = MAX_BODY_BYTES) -
     except zlib.error as exc:
         raise UpstreamError("Wikipedia answered with a broken gzip body") from exc
     if len(data) > limit:
-        raise UpstreamError(f"Wikipedia's answer is larger than {limit} bytes")
+        raise UpstreamError(too_large)
     return data
 
 

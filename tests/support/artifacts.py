@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.runs import locked, run_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "scripts" / "package.py"
 BUILD_TIMEOUT = 900  # seconds
@@ -55,13 +57,6 @@ def index_reachable() -> bool:
     except OSError:
         return False
     return True
-
-
-def _run_dir(factory: pytest.TempPathFactory) -> Path:
-    """This run's directory: the session's own, or the one its xdist workers share (pytest
-    keeps the last few runs' and removes older ones)."""
-    base = factory.getbasetemp()
-    return base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
 
 
 def _start(run: Path) -> None:
@@ -96,8 +91,8 @@ def _start(run: Path) -> None:
 
 def _wait(run: Path) -> Build:
     _start(run)  # if no early start happened (e.g. only an artifact test was selected)
-    with (run / "package.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # free once package.py has ended
+    with locked(run / "package.lock"):  # free once package.py has ended
+        pass
     started = float((run / "package.started").read_text())
     code = (run / "package.rc").read_text().strip()
     output = (run / "package.out").read_text(encoding="utf-8")
@@ -115,7 +110,7 @@ def _build_early(
     """Start the build with the session when any selected test needs it."""
     items = request.session.items
     if any("build" in getattr(item, "fixturenames", ()) for item in items) and index_reachable():
-        _start(_run_dir(tmp_path_factory))
+        _start(run_dir(tmp_path_factory))
     yield
 
 
@@ -126,4 +121,4 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     break this run nor be broken by it."""
     if not index_reachable():
         skip_or_fail("the package index is unreachable, so the artifacts cannot be built")
-    return _wait(_run_dir(tmp_path_factory))
+    return _wait(run_dir(tmp_path_factory))

@@ -20,7 +20,6 @@ Use them from a conftest by importing the fixtures and the two ``pytest_*`` hook
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -33,12 +32,13 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
+
+from tests.support.runs import locked, run_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -146,25 +146,16 @@ def start(
 @pytest.fixture(scope="session")
 def emulator_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The run's emulator directory (logs, and what the workers share about each one)."""
-    base = tmp_path_factory.getbasetemp()
-    run = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
-    logs = run / "emulator-logs"
+    logs = run_dir(tmp_path_factory) / "emulator-logs"
     logs.mkdir(exist_ok=True)
     return logs
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def _shared(logs: Path, name: str, launch: Callable[[], Emulator]) -> Generator[Emulator]:
     """The run's ``name`` emulator: started by ``launch`` if no worker has it running, and
     stopped when its last user is done (``<name>.json`` counts them)."""
     record, lock = logs / f"{name}.json", logs / f"{name}.lock"
-    with _locked(lock):
+    with locked(lock):
         if record.exists():
             shared = json.loads(record.read_text())
             emulator = Emulator(**{**shared["emulator"], "log_path": Path(shared["log_path"])})
@@ -180,7 +171,7 @@ def _shared(logs: Path, name: str, launch: Callable[[], Emulator]) -> Generator[
         yield emulator
     finally:
         STARTED.remove(emulator)
-        with _locked(lock):
+        with locked(lock):
             shared = json.loads(record.read_text())
             shared["users"] -= 1
             if shared["users"]:
